@@ -99,6 +99,7 @@ impl ClientOptions {
     /// Options from the environment, as the one-call C functions use them:
     /// `AUTHSIGNAL_TERMINAL_BASE_URL` (a full base URL), or else
     /// `AUTHSIGNAL_TERMINAL_REGION` (`us`, `au`, `eu`, `ca`); US when neither is set.
+    /// `AUTHSIGNAL_TERMINAL_CA_FILE`, when set, names a PEM file of extra trusted roots.
     pub fn from_env() -> Result<Self, Error> {
         let mut options = Self::new();
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -111,6 +112,9 @@ impl ClientOptions {
                 Error::invalid_argument(format!("AUTHSIGNAL_TERMINAL_REGION: {}", e.message()))
             })?;
             options.set_region(region);
+        }
+        if let Some(path) = var("AUTHSIGNAL_TERMINAL_CA_FILE") {
+            options.set_ca_file(path)?;
         }
         Ok(options)
     }

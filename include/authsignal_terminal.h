@@ -1,0 +1,517 @@
+/*
+ * libauthsignal_terminal: take a card payment on a paired Authsignal payment terminal.
+ *
+ * This header is generated from the Rust sources by cbindgen (build.rs); do not edit it.
+ *
+ * Conventions, for every function below:
+ * - Every fallible function returns as_result; AS_RESULT_OK is 0 and the numbers are
+ *   stable. After any other result, the calling thread's last error says what happened:
+ *   as_last_error_message(), as_last_error_http_status(), as_last_error_server_code(),
+ *   as_last_error_outcome_unknown(). A successful call clears it.
+ * - Out-params come last. They are written only on success and set to NULL on failure.
+ * - Strings in: NUL-terminated UTF-8 (const char *); the library copies what it keeps.
+ *   Strings out: borrowed, NUL-terminated UTF-8, valid until the object that owns them is
+ *   freed (or, for the last error, until this thread's next call into the library).
+ * - The caller frees only what a _new, create, get or wait call handed it, with the
+ *   matching _free. Every _free accepts NULL.
+ * - No pointer is trusted: NULL where one is required gives AS_RESULT_INVALID_ARGUMENT,
+ *   never a crash. A panic inside the library becomes AS_RESULT_INTERNAL.
+ * - as_client and as_cancel_token may be used from many threads at once;
+ *   as_payment_session is immutable; as_client_options belongs to one thread at a time.
+ * - A terminal id is a credential: the library never puts it in a message in clear.
+ */
+
+#ifndef AUTHSIGNAL_TERMINAL_H
+#define AUTHSIGNAL_TERMINAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The version of this header; as_version() gives the library's. */
+#define AS_VERSION_MAJOR 0
+#define AS_VERSION_MINOR 1
+#define AS_VERSION_PATCH 0
+#define AS_VERSION_STRING "0.1.0"
+
+/**
+ * The largest amount in minor units: 15 decimal digits, the most that every JSON reader
+ * (and an `f64`) holds exactly.
+ */
+#define AS_MAX_AMOUNT_MINOR 999999999999999
+
+/**
+ * The result of every fallible function. `AS_RESULT_OK` is 0; the numbers are stable and
+ * never reused. After any other value, the calling thread's last error
+ * (`as_last_error_message()` and friends) says what happened.
+ */
+typedef enum as_result {
+  /**
+   * Success.
+   */
+  AS_RESULT_OK = 0,
+  /**
+   * Caught before any network I/O: NULL, bad UTF-8, bad amount/currency/id or option.
+   */
+  AS_RESULT_INVALID_ARGUMENT = 1,
+  /**
+   * HTTP 401: the terminal id is unknown or not paired.
+   */
+  AS_RESULT_UNAUTHORIZED = 2,
+  /**
+   * HTTP 400 (and other 4xx not listed here).
+   */
+  AS_RESULT_INVALID_REQUEST = 3,
+  /**
+   * HTTP 404.
+   */
+  AS_RESULT_NOT_FOUND = 4,
+  /**
+   * HTTP 429.
+   */
+  AS_RESULT_RATE_LIMITED = 5,
+  /**
+   * HTTP 5xx.
+   */
+  AS_RESULT_SERVER_ERROR = 6,
+  /**
+   * A connect, read or overall deadline passed.
+   */
+  AS_RESULT_TIMEOUT = 7,
+  /**
+   * DNS, connect, reset, proxy.
+   */
+  AS_RESULT_NETWORK = 8,
+  /**
+   * TLS handshake or certificate failure.
+   */
+  AS_RESULT_TLS = 9,
+  /**
+   * An answer the library cannot accept: bad JSON, missing fields, too large, redirect.
+   */
+  AS_RESULT_PROTOCOL = 10,
+  /**
+   * The caller's cancel token fired.
+   */
+  AS_RESULT_CANCELLED = 11,
+  /**
+   * A wait reached its deadline while the session was still PENDING.
+   */
+  AS_RESULT_STILL_PENDING = 12,
+  /**
+   * A bug: a caught panic; the message says where.
+   */
+  AS_RESULT_INTERNAL = 13,
+} as_result;
+
+/**
+ * Where a payment session stands.
+ */
+typedef enum as_payment_status {
+  /**
+   * The server sent a status this version does not know; see
+   * `as_payment_session_status_str`.
+   */
+  AS_PAYMENT_STATUS_UNKNOWN = 0,
+  /**
+   * The terminal is prompting the customer.
+   */
+  AS_PAYMENT_STATUS_PENDING = 1,
+  /**
+   * The customer authorized the payment.
+   */
+  AS_PAYMENT_STATUS_COMPLETED = 2,
+  /**
+   * Nobody acted in time (10 minutes by default).
+   */
+  AS_PAYMENT_STATUS_EXPIRED = 3,
+  /**
+   * The payment was declined or failed.
+   */
+  AS_PAYMENT_STATUS_FAILED = 4,
+} as_payment_status;
+
+/**
+ * An Authsignal region: which base URL a client talks to.
+ */
+typedef enum as_region {
+  /**
+   * US (Oregon), the default: https://api.authsignal.com/v1
+   */
+  AS_REGION_US = 0,
+  /**
+   * AU (Sydney): https://au.api.authsignal.com/v1
+   */
+  AS_REGION_AU = 1,
+  /**
+   * EU (Dublin): https://eu.api.authsignal.com/v1
+   */
+  AS_REGION_EU = 2,
+  /**
+   * CA (Canada): https://ca.api.authsignal.com/v1
+   */
+  AS_REGION_CA = 3,
+} as_region;
+
+/**
+ * A cancel token for `as_client_wait_payment_session`. Safe to use from many threads at
+ * once. Free it with `as_cancel_token_free` once no wait uses it.
+ */
+typedef struct as_cancel_token as_cancel_token;
+
+/**
+ * A client of the Terminal API: its settings and a pool of kept-alive connections.
+ * Safe to use from many threads at once. Free it with `as_client_free`.
+ */
+typedef struct as_client as_client;
+
+/**
+ * Settings for `as_client_new`. Not safe to change from two threads at once; a client
+ * copies what it needs, so the options may be freed once the client is made.
+ */
+typedef struct as_client_options as_client_options;
+
+/**
+ * A payment session: its challenge id, status and reference. Immutable, so it may be
+ * read from many threads at once. Free it with `as_payment_session_free`.
+ */
+typedef struct as_payment_session as_payment_session;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Makes a new, uncancelled token.
+ *
+ * The caller owns the returned token and must free it with `as_cancel_token_free`.
+ * NULL only if memory ran out.
+ */
+struct as_cancel_token *as_cancel_token_new(void);
+
+/**
+ * Cancels every wait using this token, now and later: each returns
+ * `AS_RESULT_CANCELLED` within 100 ms. Safe to call from any thread, any number of
+ * times. NULL does nothing.
+ *
+ * The API has no cancel endpoint: the terminal's prompt stays until the customer acts or
+ * it expires.
+ */
+void as_cancel_token_cancel(const struct as_cancel_token *t);
+
+/**
+ * Frees a token. NULL is accepted and does nothing. No wait may still be using it.
+ */
+void as_cancel_token_free(struct as_cancel_token *t);
+
+/**
+ * Makes a client. `options` may be NULL for the defaults; the client copies what it
+ * needs, so the options may be freed at once.
+ *
+ * On success `*out` receives the client; the caller owns it and must free it with
+ * `as_client_free`. On failure `*out` is set to NULL (`AS_RESULT_INVALID_ARGUMENT` when
+ * the CA file cannot be read or the system trust store is empty).
+ */
+enum as_result as_client_new(const struct as_client_options *options, struct as_client **out);
+
+/**
+ * Starts a payment: the paired terminal prompts the customer for `amount` in major units
+ * (12.5 is 12.50 USD) of `currency` (3 letters, e.g. "USD"). `reference` is the POS's own
+ * reference, or NULL (or "") for none. The session starts PENDING.
+ *
+ * Float noise (0.1 + 0.2) is absorbed; an amount with more decimal places than the
+ * currency has (10.005 USD) gives `AS_RESULT_INVALID_ARGUMENT`. Prefer
+ * `as_client_create_payment_session_minor` where the POS counts in minor units.
+ *
+ * Never sent twice once it may have reached the server. On failure, if
+ * `as_last_error_outcome_unknown()` is true, the terminal may be prompting: check it
+ * before creating again.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once on one client.
+ */
+enum as_result as_client_create_payment_session(const struct as_client *c,
+                                                const char *terminal_id,
+                                                double amount,
+                                                const char *currency,
+                                                const char *reference,
+                                                struct as_payment_session **out);
+
+/**
+ * Starts a payment for an exact amount in minor units: 1250 USD is 12.50 USD, 1000 JPY
+ * is 1000 JPY, 1234 BHD is 1.234 BHD. No floating point anywhere on this path.
+ * Otherwise as `as_client_create_payment_session`.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once on one client.
+ */
+enum as_result as_client_create_payment_session_minor(const struct as_client *c,
+                                                      const char *terminal_id,
+                                                      int64_t amount_minor,
+                                                      const char *currency,
+                                                      const char *reference,
+                                                      struct as_payment_session **out);
+
+/**
+ * Reads a payment session by its challenge id (1 to 128 of A-Z a-z 0-9 _ -). Retried
+ * (at most twice) on connect failures, 429, 502, 503 and 504.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once on one client.
+ */
+enum as_result as_client_get_payment_session(const struct as_client *c,
+                                             const char *terminal_id,
+                                             const char *challenge_id,
+                                             struct as_payment_session **out);
+
+/**
+ * Reads the session until it leaves PENDING and hands it over then (COMPLETED, FAILED,
+ * EXPIRED, or a status this version does not know).
+ *
+ * Gives `AS_RESULT_STILL_PENDING` when `timeout_ms` passes while the session is still
+ * PENDING, and `AS_RESULT_CANCELLED` within 100 ms of `cancel` firing (`cancel` may be
+ * NULL). The API has no cancel endpoint: cancelling stops the waiting here; the
+ * terminal's prompt stays until the customer acts or it expires (10 minutes by default).
+ * Any other failure of a read (after its retries) ends the wait with that result;
+ * waiting again is always safe.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once on one client.
+ */
+enum as_result as_client_wait_payment_session(const struct as_client *c,
+                                              const char *terminal_id,
+                                              const char *challenge_id,
+                                              uint32_t timeout_ms,
+                                              const struct as_cancel_token *cancel,
+                                              struct as_payment_session **out);
+
+/**
+ * Frees a client and closes its connections. NULL is accepted and does nothing. No call
+ * on it may still be running.
+ */
+void as_client_free(struct as_client *c);
+
+/**
+ * Makes options with the defaults: region US, connect timeout 5 s, request timeout 10 s,
+ * poll interval 1 s, Mozilla's root certificates, the proxy from the environment.
+ *
+ * On success `*out` receives the options; the caller owns them and must free them with
+ * `as_client_options_free`. On failure `*out` is set to NULL.
+ */
+enum as_result as_client_options_new(struct as_client_options **out);
+
+/**
+ * Talks to this region's base URL, replacing any base URL set before. `region` is one
+ * of the `as_region` values; any other number gives `AS_RESULT_INVALID_ARGUMENT`.
+ */
+enum as_result as_client_options_set_region(struct as_client_options *o, unsigned int region);
+
+/**
+ * Talks to this base URL, e.g. "https://api.authsignal.com/v1" or a simulator's
+ * "http://127.0.0.1:8080/v1". https:// for any host; plain http:// only for loopback
+ * hosts (127.0.0.0/8, ::1, localhost). Replaces any region set before.
+ *
+ * The string is copied; the caller keeps ownership of `base_url`.
+ */
+enum as_result as_client_options_set_base_url(struct as_client_options *o, const char *base_url);
+
+/**
+ * The time allowed to open a connection, TCP and TLS handshake included (default 5000
+ * ms). From 1 ms to 600000 ms (10 minutes).
+ */
+enum as_result as_client_options_set_connect_timeout_ms(struct as_client_options *o, uint32_t ms);
+
+/**
+ * The time allowed for one whole request, from connecting to the last byte of the
+ * answer (default 10000 ms). From 1 ms to 600000 ms (10 minutes).
+ */
+enum as_result as_client_options_set_request_timeout_ms(struct as_client_options *o, uint32_t ms);
+
+/**
+ * The pause between two reads of a pending session in `as_client_wait_payment_session`
+ * (default 1000 ms). From 100 ms to 600000 ms.
+ */
+enum as_result as_client_options_set_poll_interval_ms(struct as_client_options *o, uint32_t ms);
+
+/**
+ * Trusts the CA certificates in this PEM file in addition to the default roots (for a
+ * private CA, or a local simulator). The file is read by `as_client_new`, which fails
+ * with `AS_RESULT_INVALID_ARGUMENT` if it cannot be read or holds no certificate.
+ *
+ * The string is copied; the caller keeps ownership of `pem_path`.
+ */
+enum as_result as_client_options_set_ca_file(struct as_client_options *o, const char *pem_path);
+
+/**
+ * true: trust the operating system's certificate store instead of Mozilla's roots
+ * (for corporate proxies that inspect TLS with their own CA). Default false.
+ */
+enum as_result as_client_options_set_use_system_roots(struct as_client_options *o, bool enabled);
+
+/**
+ * Sends every request through this proxy ("http://host:port", "socks5://host:port")
+ * instead of the one the environment names (HTTPS_PROXY, ALL_PROXY, NO_PROXY).
+ *
+ * The string is copied; the caller keeps ownership of `proxy_url`.
+ */
+enum as_result as_client_options_set_proxy(struct as_client_options *o, const char *proxy_url);
+
+/**
+ * Appends this text (printable ASCII, at most 256 characters) to the User-Agent header,
+ * so the POS can be told apart in Authsignal's logs.
+ *
+ * The string is copied; the caller keeps ownership of `suffix`.
+ */
+enum as_result as_client_options_set_user_agent_suffix(struct as_client_options *o,
+                                                       const char *suffix);
+
+/**
+ * Frees options. NULL is accepted and does nothing. Clients made from them are not
+ * affected.
+ */
+void as_client_options_free(struct as_client_options *o);
+
+/**
+ * `as_client_create_payment_session` on the process-wide default client, built on first
+ * use from the environment: AUTHSIGNAL_TERMINAL_BASE_URL (a full base URL) or else
+ * AUTHSIGNAL_TERMINAL_REGION (us|au|eu|ca); US when neither is set;
+ * AUTHSIGNAL_TERMINAL_CA_FILE, when set, names a PEM file of extra trusted roots. An
+ * invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it, on every call.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once.
+ */
+enum as_result as_create_payment_session(const char *terminal_id,
+                                         double amount,
+                                         const char *currency,
+                                         const char *reference,
+                                         struct as_payment_session **out);
+
+/**
+ * `as_client_create_payment_session_minor` on the process-wide default client (see
+ * `as_create_payment_session`). Exact money in minor units: 1250 USD is 12.50 USD, 1000
+ * JPY is 1000 JPY, 1234 BHD is 1.234 BHD.
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once.
+ */
+enum as_result as_create_payment_session_minor(const char *terminal_id,
+                                               int64_t amount_minor,
+                                               const char *currency,
+                                               const char *reference,
+                                               struct as_payment_session **out);
+
+/**
+ * `as_client_get_payment_session` on the process-wide default client (see
+ * `as_create_payment_session`).
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once.
+ */
+enum as_result as_get_payment_session(const char *terminal_id,
+                                      const char *challenge_id,
+                                      struct as_payment_session **out);
+
+/**
+ * How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
+ * "BHD", 2 for a well-formed code the table lacks; -1 when `currency` is NULL or not 3
+ * ASCII letters. Does not touch the last error.
+ */
+int as_currency_exponent(const char *currency);
+
+/**
+ * The message of the calling thread's last error: what happened, for logs and people.
+ *
+ * Never NULL; "" when the thread's last call succeeded. The string is borrowed and
+ * valid until this thread's next call into the library. It never contains a terminal id
+ * in clear.
+ */
+const char *as_last_error_message(void);
+
+/**
+ * The HTTP status of the server's answer behind the calling thread's last error; 0 when
+ * no HTTP answer was involved (or the last call succeeded).
+ */
+int as_last_error_http_status(void);
+
+/**
+ * The server's error code (Authsignal's `errorCode`, e.g. "unauthorized") behind the
+ * calling thread's last error, or NULL when the server sent none.
+ *
+ * The string is borrowed and valid until this thread's next call into the library.
+ */
+const char *as_last_error_server_code(void);
+
+/**
+ * true when the calling thread's last call was a create that failed in a way that may
+ * still have created a payment session: the request may have reached the server (a
+ * timeout or dropped connection after sending, a 5xx, an unreadable success answer).
+ *
+ * The POS must then check the terminal before creating again: the API has no
+ * idempotency key, so the library can never find out by itself. false for failures that
+ * certainly created nothing (bad input, DNS/connect failure, TLS failure, 4xx), and for
+ * every call that is not a create.
+ */
+bool as_last_error_outcome_unknown(void);
+
+/**
+ * The name of a result code, e.g. "AS_RESULT_TIMEOUT"; "AS_RESULT_UNKNOWN" for a number
+ * that is not one. Takes `unsigned int`, not the enum, so any number from C is safe.
+ *
+ * Never NULL. The string is static.
+ */
+const char *as_result_name(unsigned int result);
+
+/**
+ * This library's version, "MAJOR.MINOR.PATCH", the same as the header's `AS_VERSION_*`
+ * macros when header and library match.
+ *
+ * Never NULL. The string is static.
+ */
+const char *as_version(void);
+
+/**
+ * The session's challenge id (the API's `challengeId`), used to read or wait for it.
+ *
+ * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ */
+const char *as_payment_session_challenge_id(const struct as_payment_session *s);
+
+/**
+ * The session's status; `AS_PAYMENT_STATUS_UNKNOWN` for a status this version does not
+ * know (see `as_payment_session_status_str`) and when `s` is NULL.
+ */
+enum as_payment_status as_payment_session_status(const struct as_payment_session *s);
+
+/**
+ * The session's status exactly as the server sent it, e.g. "PENDING".
+ *
+ * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ */
+const char *as_payment_session_status_str(const struct as_payment_session *s);
+
+/**
+ * The POS reference the server returned, or NULL when it returned none.
+ *
+ * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ */
+const char *as_payment_session_reference(const struct as_payment_session *s);
+
+/**
+ * Frees a session. NULL is accepted and does nothing. The session and every string
+ * borrowed from it must not be used afterwards.
+ */
+void as_payment_session_free(struct as_payment_session *s);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* AUTHSIGNAL_TERMINAL_H */

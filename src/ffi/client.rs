@@ -1,0 +1,201 @@
+//! `as_client`: the three calls of the Terminal API on a configured client.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::options::ClientOptions;
+use crate::session::PaymentSession;
+
+use super::cancel_token::as_cancel_token;
+use super::client_options::as_client_options;
+use super::payment_session::as_payment_session;
+use super::{
+    arg_opt_str, arg_ref, arg_str, as_result, deliver, ffi_panic_boundary, free_box, out_param,
+    try_arg,
+};
+
+/// A client of the Terminal API: its settings and a pool of kept-alive connections.
+/// Safe to use from many threads at once. Free it with `as_client_free`.
+#[allow(non_camel_case_types)]
+pub struct as_client {
+    pub(crate) client: Client,
+}
+
+/// Hands a session from the core to C through `out`, or records the error.
+pub(crate) fn deliver_session(
+    out: &mut *mut as_payment_session,
+    result: Result<PaymentSession, Error>,
+) -> as_result {
+    let session = try_arg!(result.and_then(as_payment_session::try_from));
+    deliver(out, session)
+}
+
+/// Makes a client. `options` may be NULL for the defaults; the client copies what it
+/// needs, so the options may be freed at once.
+///
+/// On success `*out` receives the client; the caller owns it and must free it with
+/// `as_client_free`. On failure `*out` is set to NULL (`AS_RESULT_INVALID_ARGUMENT` when
+/// the CA file cannot be read or the system trust store is empty).
+#[no_mangle]
+pub extern "C" fn as_client_new(
+    options: *const as_client_options,
+    out: *mut *mut as_client,
+) -> as_result {
+    ffi_panic_boundary! { "as_client_new",
+        // SAFETY: out is NULL or writable; options is NULL or live options.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let defaults = ClientOptions::new();
+        let options = match unsafe { options.as_ref() } {
+            Some(o) => &o.options,
+            None => &defaults,
+        };
+        let client = try_arg!(Client::new(options));
+        deliver(out, as_client { client })
+    }
+}
+
+/// Starts a payment: the paired terminal prompts the customer for `amount` in major units
+/// (12.5 is 12.50 USD) of `currency` (3 letters, e.g. "USD"). `reference` is the POS's own
+/// reference, or NULL (or "") for none. The session starts PENDING.
+///
+/// Float noise (0.1 + 0.2) is absorbed; an amount with more decimal places than the
+/// currency has (10.005 USD) gives `AS_RESULT_INVALID_ARGUMENT`. Prefer
+/// `as_client_create_payment_session_minor` where the POS counts in minor units.
+///
+/// Never sent twice once it may have reached the server. On failure, if
+/// `as_last_error_outcome_unknown()` is true, the terminal may be prompting: check it
+/// before creating again.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once on one client.
+#[no_mangle]
+pub extern "C" fn as_client_create_payment_session(
+    c: *const as_client,
+    terminal_id: *const c_char,
+    amount: f64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_client_create_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let client = try_arg!(unsafe { arg_ref(c, "client") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
+        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
+        deliver_session(
+            out,
+            client.client.create_payment_session(terminal_id, amount, currency, reference),
+        )
+    }
+}
+
+/// Starts a payment for an exact amount in minor units: 1250 USD is 12.50 USD, 1000 JPY
+/// is 1000 JPY, 1234 BHD is 1.234 BHD. No floating point anywhere on this path.
+/// Otherwise as `as_client_create_payment_session`.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once on one client.
+#[no_mangle]
+pub extern "C" fn as_client_create_payment_session_minor(
+    c: *const as_client,
+    terminal_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_client_create_payment_session_minor",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let client = try_arg!(unsafe { arg_ref(c, "client") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
+        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
+        deliver_session(
+            out,
+            client
+                .client
+                .create_payment_session_minor(terminal_id, amount_minor, currency, reference),
+        )
+    }
+}
+
+/// Reads a payment session by its challenge id (1 to 128 of A-Z a-z 0-9 _ -). Retried
+/// (at most twice) on connect failures, 429, 502, 503 and 504.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once on one client.
+#[no_mangle]
+pub extern "C" fn as_client_get_payment_session(
+    c: *const as_client,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_client_get_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let client = try_arg!(unsafe { arg_ref(c, "client") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
+        deliver_session(out, client.client.get_payment_session(terminal_id, challenge_id))
+    }
+}
+
+/// Reads the session until it leaves PENDING and hands it over then (COMPLETED, FAILED,
+/// EXPIRED, or a status this version does not know).
+///
+/// Gives `AS_RESULT_STILL_PENDING` when `timeout_ms` passes while the session is still
+/// PENDING, and `AS_RESULT_CANCELLED` within 100 ms of `cancel` firing (`cancel` may be
+/// NULL). The API has no cancel endpoint: cancelling stops the waiting here; the
+/// terminal's prompt stays until the customer acts or it expires (10 minutes by default).
+/// Any other failure of a read (after its retries) ends the wait with that result;
+/// waiting again is always safe.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once on one client.
+#[no_mangle]
+pub extern "C" fn as_client_wait_payment_session(
+    c: *const as_client,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    timeout_ms: u32,
+    cancel: *const as_cancel_token,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_client_wait_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let client = try_arg!(unsafe { arg_ref(c, "client") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
+        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
+        deliver_session(
+            out,
+            client.client.wait_payment_session(
+                terminal_id,
+                challenge_id,
+                Duration::from_millis(timeout_ms.into()),
+                cancel,
+            ),
+        )
+    }
+}
+
+/// Frees a client and closes its connections. NULL is accepted and does nothing. No call
+/// on it may still be running.
+#[no_mangle]
+pub extern "C" fn as_client_free(c: *mut as_client) {
+    ffi_panic_boundary! { "as_client_free",
+        // SAFETY: c is NULL or a client made by this library, given back once.
+        unsafe { free_box(c) }
+    }
+}

@@ -1,0 +1,116 @@
+//! The one-call path for POS code that wants no objects: a process-wide client built on
+//! first use from the environment, and the currency helper.
+
+use std::ffi::{c_char, c_int};
+use std::sync::OnceLock;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::money::currency_exponent;
+use crate::options::ClientOptions;
+
+use super::client::deliver_session;
+use super::payment_session::as_payment_session;
+use super::{arg_opt_str, arg_str, as_result, ffi_panic_boundary, out_param, try_arg};
+
+/// The process-wide client, or why it could not be built (kept, so every call says so).
+fn default_client() -> Result<&'static Client, Error> {
+    static DEFAULT: OnceLock<Result<Client, Error>> = OnceLock::new();
+    DEFAULT
+        .get_or_init(|| ClientOptions::from_env().and_then(|o| Client::new(&o)))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `as_client_create_payment_session` on the process-wide default client, built on first
+/// use from the environment: AUTHSIGNAL_TERMINAL_BASE_URL (a full base URL) or else
+/// AUTHSIGNAL_TERMINAL_REGION (us|au|eu|ca); US when neither is set;
+/// AUTHSIGNAL_TERMINAL_CA_FILE, when set, names a PEM file of extra trusted roots. An
+/// invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it, on every call.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once.
+#[no_mangle]
+pub extern "C" fn as_create_payment_session(
+    terminal_id: *const c_char,
+    amount: f64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_create_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
+        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
+        let client = try_arg!(default_client());
+        deliver_session(out, client.create_payment_session(terminal_id, amount, currency, reference))
+    }
+}
+
+/// `as_client_create_payment_session_minor` on the process-wide default client (see
+/// `as_create_payment_session`). Exact money in minor units: 1250 USD is 12.50 USD, 1000
+/// JPY is 1000 JPY, 1234 BHD is 1.234 BHD.
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once.
+#[no_mangle]
+pub extern "C" fn as_create_payment_session_minor(
+    terminal_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_create_payment_session_minor",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
+        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
+        let client = try_arg!(default_client());
+        deliver_session(
+            out,
+            client.create_payment_session_minor(terminal_id, amount_minor, currency, reference),
+        )
+    }
+}
+
+/// `as_client_get_payment_session` on the process-wide default client (see
+/// `as_create_payment_session`).
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once.
+#[no_mangle]
+pub extern "C" fn as_get_payment_session(
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_get_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
+        let client = try_arg!(default_client());
+        deliver_session(out, client.get_payment_session(terminal_id, challenge_id))
+    }
+}
+
+/// How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
+/// "BHD", 2 for a well-formed code the table lacks; -1 when `currency` is NULL or not 3
+/// ASCII letters. Does not touch the last error.
+#[no_mangle]
+pub extern "C" fn as_currency_exponent(currency: *const c_char) -> c_int {
+    ffi_panic_boundary! { "as_currency_exponent",
+        // SAFETY: currency is NULL or a NUL-terminated string.
+        match unsafe { arg_str(currency, "currency") } {
+            Ok(code) => currency_exponent(code).map_or(-1, |e| e as c_int),
+            Err(_) => -1,
+        }
+    }
+}
