@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The main job, end to end: the C POS example against the simulator over HTTPS on
+# loopback. Assumes `make build` ran (make demo does it first).
+#
+# Three payments: one the customer approves, one the card declines, and one to a
+# terminal that is not paired, to show how each ends.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+mkdir -p target/demo
+gcc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/pos_demo.c \
+    -Ltarget/release -lauthsignal_terminal -Wl,-rpath,"$here/target/release" \
+    -o target/demo/pos_demo
+
+run_payments() {
+  export AUTHSIGNAL_TERMINAL_BASE_URL="$SIM_BASE_URL"
+  export AUTHSIGNAL_TERMINAL_CA_FILE="$SIM_CA_FILE"
+  local failures=0
+  expect() {
+    local want=$1; shift
+    echo
+    echo "== $1"; shift
+    set +e
+    target/demo/pos_demo "$@"
+    local got=$?
+    set -e
+    if [ "$got" -ne "$want" ]; then
+      echo "demo: expected exit status $want, got $got" >&2
+      failures=$((failures + 1))
+    fi
+  }
+  # The simulator scripts each terminal's outcome through "+key=value" parts of its id.
+  expect 0 "a customer approves 12.50 USD" "tid_demo_counter_0001" 1250 USD "order-1001"
+  expect 1 "a card is declined (1000 JPY)" "tid_demo_counter_0002+outcome=FAILED" 1000 JPY "order-1002"
+  expect 2 "a terminal that is not paired" "unpaired_demo_counter_0003" 1234 BHD "order-1003"
+  echo
+  if [ "$failures" -ne 0 ]; then
+    echo "demo: $failures scenario(s) did not end as expected" >&2
+    return 1
+  fi
+  echo "demo: all three payments ended as expected"
+}
+export -f run_payments
+
+scripts/with-simulator.sh bash -c run_payments

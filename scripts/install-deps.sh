@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what a part of the build needs on a fresh Debian machine, only when missing.
+#   scripts/install-deps.sh c        gcc, g++, make, valgrind
+#   scripts/install-deps.sh csharp   Mono's C# compiler and runtime, NUnit 2.6
+set -euo pipefail
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+
+case "${1:-}" in
+  c)
+    need gcc gcc
+    need g++ g++
+    need make make
+    need valgrind valgrind
+    ;;
+  csharp)
+    need mcs mono-mcs
+    need mono mono-runtime
+    need nunit-console nunit-console
+    [ -e /usr/lib/cli/nunit.framework-2.6/nunit.framework.dll ] || [ -n "$(ls /usr/lib/mono/*/nunit.framework.dll 2>/dev/null)" ] || missing+=(libnunit-cil-dev)
+    ;;
+  *)
+    echo "usage: $0 c|csharp" >&2
+    exit 2
+    ;;
+esac
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
