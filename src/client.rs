@@ -114,7 +114,7 @@ impl Client {
         let reference = validate::reference(reference)?;
         let body = create_body(&money, reference);
         let transport = &self.inner.transport;
-        retrying(None, |_| {
+        retrying(None, || {
             match transport.post_json(CREATE_PATH, terminal_id, &body) {
                 Ok(answer) => Attempt::Done(session_from(answer, true)),
                 // Only a failure before the request left the machine may be tried again: a
@@ -264,16 +264,11 @@ impl Inner {
         cancel: Option<&CancelToken>,
     ) -> Result<PaymentSession, Error> {
         let path = format!("{CREATE_PATH}/{challenge_id}");
-        retrying(cancel, |_| match self.transport.get(&path, terminal_id) {
-            Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => {
-                let retry_after = answer.retry_after;
-                Attempt::Retry(
-                    session_from(answer, false).err().unwrap_or_else(|| {
-                        Error::internal("a retryable status was read as a session")
-                    }),
-                    retry_after,
-                )
-            }
+        retrying(cancel, || match self.transport.get(&path, terminal_id) {
+            Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
+                Error::from_http_status(answer.status, &answer.body, false),
+                answer.retry_after,
+            ),
             Ok(answer) => Attempt::Done(session_from(answer, false)),
             Err(e) if is_connect_failure(&e) => {
                 Attempt::Retry(Error::from_transport(e, false), None)
@@ -288,11 +283,11 @@ impl Inner {
 /// [`MAX_RETRY_AFTER`]. A cancelled token ends the retries with the last error.
 fn retrying(
     cancel: Option<&CancelToken>,
-    mut attempt: impl FnMut(u32) -> Attempt,
+    mut attempt: impl FnMut() -> Attempt,
 ) -> Result<PaymentSession, Error> {
     let mut number = 1;
     loop {
-        match attempt(number) {
+        match attempt() {
             Attempt::Done(result) => return result,
             Attempt::Retry(error, retry_after) => {
                 if number >= MAX_ATTEMPTS {

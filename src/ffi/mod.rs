@@ -169,3 +169,58 @@ pub(crate) unsafe fn free_box<T>(ptr: *mut T) {
         drop(unsafe { Box::from_raw(ptr) });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panicking_as_result() -> as_result {
+        ffi_panic_boundary! { "panicking_as_result",
+            if std::hint::black_box(true) {
+                panic!("deliberate");
+            }
+            as_result::Ok
+        }
+    }
+
+    fn panicking_pointer() -> *const c_char {
+        ffi_panic_boundary! { "panicking_pointer",
+            if std::hint::black_box(true) {
+                panic!("deliberate");
+            }
+            c"never".as_ptr()
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_internal_with_a_message_naming_the_function() {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let r = panicking_as_result();
+        let p = panicking_pointer();
+        std::panic::set_hook(hook);
+        assert_eq!(r, as_result::Internal);
+        // SAFETY: the last error message is a valid C string until the next call.
+        let message = unsafe { CStr::from_ptr(error::as_last_error_message()) };
+        let message = message.to_str().unwrap();
+        assert!(message.contains("panicking_as_result") && message.contains("deliberate"));
+        assert!(p.is_null());
+    }
+
+    #[test]
+    fn null_arguments_are_named_and_out_params_cleared() {
+        let mut slot: *mut u8 = 8 as *mut u8;
+        // SAFETY: slot is writable.
+        let out = unsafe { out_param(&mut slot, "out") }.unwrap();
+        assert!(out.is_null());
+        // SAFETY: NULL is allowed and refused.
+        let e = unsafe { arg_str(std::ptr::null(), "currency") }.unwrap_err();
+        assert!(e.message().contains("currency is NULL"));
+        let bad = [0xffu8, 0xfe, 0];
+        // SAFETY: a NUL-terminated buffer.
+        let e = unsafe { arg_str(bad.as_ptr().cast(), "reference") }.unwrap_err();
+        assert!(e.message().contains("reference is not valid UTF-8"));
+        // SAFETY: NULL means absent here.
+        assert_eq!(unsafe { arg_opt_str(std::ptr::null(), "reference") }.unwrap(), None);
+    }
+}
