@@ -105,6 +105,28 @@ typedef enum as_result {
 } as_result;
 
 /**
+ * How much a log line matters.
+ */
+typedef enum as_log_level {
+  /**
+   * A call failed.
+   */
+  AS_LOG_LEVEL_ERROR = 1,
+  /**
+   * Something went wrong and was handled, e.g. a retry.
+   */
+  AS_LOG_LEVEL_WARN = 2,
+  /**
+   * One line per request: its answer and how long it took.
+   */
+  AS_LOG_LEVEL_INFO = 3,
+  /**
+   * Details: requests as they are sent, each poll of a wait.
+   */
+  AS_LOG_LEVEL_DEBUG = 4,
+} as_log_level;
+
+/**
  * Where a payment session stands.
  */
 typedef enum as_payment_status {
@@ -176,6 +198,12 @@ typedef struct as_client_options as_client_options;
  * read from many threads at once. Free it with `as_payment_session_free`.
  */
 typedef struct as_payment_session as_payment_session;
+
+/**
+ * A log sink: called with the `user_data` given to `as_set_log_callback`, the line's
+ * level and the line (NUL-terminated UTF-8, borrowed for the duration of the call only).
+ */
+typedef void (*as_log_callback)(void *user_data, enum as_log_level level, const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -476,6 +504,25 @@ const char *as_result_name(unsigned int result);
  * Never NULL. The string is static.
  */
 const char *as_version(void);
+
+/**
+ * Sends the library's log lines, up to `max_level` (1 error, 2 warn, 3 info, 4 debug;
+ * see `as_log_level`), to `callback` for the whole process, replacing any callback set
+ * before. A NULL `callback` turns logging off (the default).
+ *
+ * Lines say what was sent, the HTTP status and timing of each answer, retries, and each
+ * poll of a wait. They never contain a terminal id in clear (at most its last 4
+ * characters), nor request or answer bodies.
+ *
+ * The callback may be called from any thread, from several at once, and during any
+ * library call; it must be thread-safe, must return, and must not call back into the
+ * library. `user_data` is passed back unchanged and must stay valid until logging is
+ * turned off or another callback is set. Gives `AS_RESULT_INVALID_ARGUMENT` for a
+ * `max_level` outside 1 to 4.
+ */
+enum as_result as_set_log_callback(as_log_callback callback,
+                                   void *user_data,
+                                   unsigned int max_level);
 
 /**
  * The session's challenge id (the API's `challengeId`), used to read or wait for it.

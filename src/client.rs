@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind};
+use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
 use crate::session::PaymentSession;
@@ -114,7 +115,7 @@ impl Client {
         let reference = validate::reference(reference)?;
         let body = create_body(&money, reference);
         let transport = &self.inner.transport;
-        retrying(None, || {
+        retrying(("POST", CREATE_PATH), None, || {
             match transport.post_json(CREATE_PATH, terminal_id, &body) {
                 Ok(answer) => Attempt::Done(session_from(answer, true)),
                 // Only a failure before the request left the machine may be tried again: a
@@ -166,7 +167,10 @@ impl Client {
             }
             match self.poll(terminal_id, challenge_id, deadline, cancel) {
                 Poll::Answer(Ok(session)) if session.status().is_final() => return Ok(session),
-                Poll::Answer(Ok(_)) => seen_pending = true,
+                Poll::Answer(Ok(_)) => {
+                    seen_pending = true;
+                    log_line!(Debug, "payment session {challenge_id} is still PENDING");
+                }
                 Poll::Answer(Err(e)) => return Err(e),
                 Poll::Cancelled => return Err(cancelled()),
                 Poll::DeadlinePassed => break,
@@ -264,16 +268,18 @@ impl Inner {
         cancel: Option<&CancelToken>,
     ) -> Result<PaymentSession, Error> {
         let path = format!("{CREATE_PATH}/{challenge_id}");
-        retrying(cancel, || match self.transport.get(&path, terminal_id) {
-            Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
-                Error::from_http_status(answer.status, &answer.body, false),
-                answer.retry_after,
-            ),
-            Ok(answer) => Attempt::Done(session_from(answer, false)),
-            Err(e) if is_connect_failure(&e) => {
-                Attempt::Retry(Error::from_transport(e, false), None)
+        retrying(("GET", &path), cancel, || {
+            match self.transport.get(&path, terminal_id) {
+                Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
+                    Error::from_http_status(answer.status, &answer.body, false),
+                    answer.retry_after,
+                ),
+                Ok(answer) => Attempt::Done(session_from(answer, false)),
+                Err(e) if is_connect_failure(&e) => {
+                    Attempt::Retry(Error::from_transport(e, false), None)
+                }
+                Err(e) => Attempt::Done(Err(Error::from_transport(e, false))),
             }
-            Err(e) => Attempt::Done(Err(Error::from_transport(e, false))),
         })
     }
 }
@@ -282,6 +288,7 @@ impl Inner {
 /// jittered exponential backoff, or for the server's `Retry-After` when it is at most
 /// [`MAX_RETRY_AFTER`]. A cancelled token ends the retries with the last error.
 fn retrying(
+    (method, path): (&str, &str),
     cancel: Option<&CancelToken>,
     mut attempt: impl FnMut() -> Attempt,
 ) -> Result<PaymentSession, Error> {
@@ -291,13 +298,30 @@ fn retrying(
             Attempt::Done(result) => return result,
             Attempt::Retry(error, retry_after) => {
                 if number >= MAX_ATTEMPTS {
+                    log_line!(
+                        Error,
+                        "{method} {path}: giving up after {number} attempts: {error}"
+                    );
                     return Err(error);
                 }
                 let pause = match retry_after {
-                    Some(asked) if asked > MAX_RETRY_AFTER => return Err(error),
+                    Some(asked) if asked > MAX_RETRY_AFTER => {
+                        log_line!(
+                            Error,
+                            "{method} {path}: not retrying, the server asked to wait {} s: {error}",
+                            asked.as_secs()
+                        );
+                        return Err(error);
+                    }
                     Some(asked) => asked,
                     None => backoff(number),
                 };
+                log_line!(
+                    Warn,
+                    "{method} {path}: {error}; retrying in {} ms (attempt {} of {MAX_ATTEMPTS})",
+                    pause.as_millis(),
+                    number + 1
+                );
                 let cancelled = match cancel {
                     Some(token) => token.sleep(pause),
                     None => {

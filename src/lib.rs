@@ -37,6 +37,7 @@ mod cancel;
 mod client;
 mod error;
 pub mod ffi;
+mod log;
 mod money;
 mod options;
 mod session;
@@ -46,6 +47,7 @@ mod validate;
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{Error, ErrorKind};
+pub use log::{set_logger, LogLevel, Logger};
 pub use money::{currency_exponent, Currency, Money, MAX_MINOR_UNITS};
 pub use options::{
     ClientOptions, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT,

@@ -3,12 +3,14 @@
 //! retry, what an answer means) lives in `client.rs`; this file only moves bytes.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::error::Error;
+use crate::log::log_line;
 use crate::options::ClientOptions;
+use crate::validate::redact_terminal_id;
 
 /// Answers larger than this are refused.
 pub(crate) const MAX_BODY_BYTES: u64 = 64 * 1024;
@@ -64,25 +66,29 @@ impl Transport {
         terminal_id: &str,
         json: &str,
     ) -> Result<Answer, ureq::Error> {
-        let response = self
-            .agent
-            .post(&self.url(path))
-            .header(TERMINAL_HEADER, terminal_id)
-            .header("X-Authsignal-Version", crate::VERSION)
-            .content_type("application/json")
-            .send(json)?;
-        read_answer(response)
+        logged("POST", path, terminal_id, || {
+            let response = self
+                .agent
+                .post(&self.url(path))
+                .header(TERMINAL_HEADER, terminal_id)
+                .header("X-Authsignal-Version", crate::VERSION)
+                .content_type("application/json")
+                .send(json)?;
+            read_answer(response)
+        })
     }
 
     /// `GET {base}{path}`.
     pub fn get(&self, path: &str, terminal_id: &str) -> Result<Answer, ureq::Error> {
-        let response = self
-            .agent
-            .get(&self.url(path))
-            .header(TERMINAL_HEADER, terminal_id)
-            .header("X-Authsignal-Version", crate::VERSION)
-            .call()?;
-        read_answer(response)
+        logged("GET", path, terminal_id, || {
+            let response = self
+                .agent
+                .get(&self.url(path))
+                .header(TERMINAL_HEADER, terminal_id)
+                .header("X-Authsignal-Version", crate::VERSION)
+                .call()?;
+            read_answer(response)
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -91,6 +97,37 @@ impl Transport {
         url.push_str(path);
         url
     }
+}
+
+/// Runs one exchange and logs its outcome and duration (never the body or the id in clear).
+fn logged(
+    method: &str,
+    path: &str,
+    terminal_id: &str,
+    exchange: impl FnOnce() -> Result<Answer, ureq::Error>,
+) -> Result<Answer, ureq::Error> {
+    log_line!(
+        Debug,
+        "{method} {path} (terminal {}): sending",
+        redact_terminal_id(terminal_id)
+    );
+    let started = Instant::now();
+    let result = exchange();
+    let ms = started.elapsed().as_millis();
+    match &result {
+        Ok(answer) => log_line!(
+            Info,
+            "{method} {path} (terminal {}): HTTP {} in {ms} ms",
+            redact_terminal_id(terminal_id),
+            answer.status
+        ),
+        Err(e) => log_line!(
+            Warn,
+            "{method} {path} (terminal {}): no answer after {ms} ms: {e}",
+            redact_terminal_id(terminal_id)
+        ),
+    }
+    result
 }
 
 fn read_answer(mut response: ureq::http::Response<ureq::Body>) -> Result<Answer, ureq::Error> {

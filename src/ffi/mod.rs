@@ -22,6 +22,7 @@ pub mod client;
 pub mod client_options;
 pub mod default_client;
 pub mod error;
+pub mod log;
 pub mod payment_session;
 
 pub use error::as_result;
@@ -221,6 +222,9 @@ mod tests {
         let e = unsafe { arg_str(bad.as_ptr().cast(), "reference") }.unwrap_err();
         assert!(e.message().contains("reference is not valid UTF-8"));
         // SAFETY: NULL means absent here.
-        assert_eq!(unsafe { arg_opt_str(std::ptr::null(), "reference") }.unwrap(), None);
+        assert_eq!(
+            unsafe { arg_opt_str(std::ptr::null(), "reference") }.unwrap(),
+            None
+        );
     }
 }
