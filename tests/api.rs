@@ -158,6 +158,21 @@ fn unpaired_terminal_is_unauthorized_with_the_server_code() {
 }
 
 #[test]
+fn a_request_the_server_refuses_is_an_invalid_request() {
+    let f = start();
+    // The simulator answers 400 to a directive it does not know, as the API does to a
+    // request it cannot take.
+    let e = expect_err(
+        f.client
+            .create_payment_session(&tid("+no-such-directive=1"), 1.0, "USD", None),
+        ErrorKind::InvalidRequest,
+    );
+    assert_eq!(e.http_status(), Some(400));
+    assert_eq!(e.server_code(), Some("invalid_request"));
+    assert!(!e.outcome_unknown(), "a 400 created nothing");
+}
+
+#[test]
 fn unknown_challenge_is_not_found() {
     let f = start();
     let e = expect_err(
