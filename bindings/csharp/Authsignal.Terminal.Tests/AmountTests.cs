@@ -1,0 +1,83 @@
+// decimal amounts travel as exact minor units: what reaches the server, and what is refused.
+using System;
+using NUnit.Framework;
+
+namespace Authsignal.Terminal.Tests
+{
+    [TestFixture]
+    public class AmountTests
+    {
+        [TestCase("12.50", "USD", "{\"amount\":12.5,\"currency\":\"USD\"}")]
+        [TestCase("12.500", "usd", "{\"amount\":12.5,\"currency\":\"USD\"}")]
+        [TestCase("1000", "JPY", "{\"amount\":1000,\"currency\":\"JPY\"}")]
+        [TestCase("1.234", "BHD", "{\"amount\":1.234,\"currency\":\"BHD\"}")]
+        [TestCase("0.01", "EUR", "{\"amount\":0.01,\"currency\":\"EUR\"}")]
+        [TestCase("1.2345", "CLF", "{\"amount\":1.2345,\"currency\":\"CLF\"}")]
+        [TestCase("9999999999999.99", "USD", "{\"amount\":9999999999999.99,\"currency\":\"USD\"}")]
+        [TestCase("5", "QQQ", "{\"amount\":5,\"currency\":\"QQQ\"}")]
+        public void TheAmountIsSentExactly(string amount, string currency, string expectedBody)
+        {
+            Assert.AreEqual(expectedBody, SentBody(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency));
+        }
+
+        [Test]
+        public void DecimalArithmeticHasNoFloatNoise()
+        {
+            Assert.AreEqual("{\"amount\":0.3,\"currency\":\"NZD\"}", SentBody(0.1m + 0.2m, "NZD"));
+        }
+
+        [TestCase("10.005", "USD")]
+        [TestCase("1.5", "JPY")]
+        [TestCase("1.2345", "BHD")]
+        [TestCase("0.001", "EUR")]
+        public void MorePlacesThanTheCurrencyHasIsRefusedBeforeSending(string amount, string currency)
+        {
+            AssertRefusedBeforeSending(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency);
+        }
+
+        [TestCase("0")]
+        [TestCase("-1.00")]
+        [TestCase("10000000000000.00")]
+        [TestCase("79228162514264337593543950335")]
+        [TestCase("-79228162514264337593543950335")]
+        public void AmountsTheLibraryRefuse(string amount)
+        {
+            AssertRefusedBeforeSending(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), "USD");
+        }
+
+        [TestCase("US")]
+        [TestCase("USDD")]
+        [TestCase("U5D")]
+        [TestCase("")]
+        [TestCase("ÜSD")]
+        public void MalformedCurrenciesAreRefused(string currency)
+        {
+            AssertRefusedBeforeSending(1m, currency);
+        }
+
+        private static void AssertRefusedBeforeSending(decimal amount, string currency)
+        {
+            using (var server = new CaptureServer())
+            using (var client = new TerminalClient(new TerminalClientOptions { BaseUrl = server.BaseUrl }))
+            {
+                var e = Assert.Throws<AuthsignalTerminalException>(() => client.CreatePaymentSession(Simulator.Tid(), amount, currency));
+                Assert.AreEqual(TerminalResult.InvalidArgument, e.Result);
+                Assert.AreEqual(0, e.HttpStatus);
+                Assert.IsFalse(e.OutcomeUnknown);
+                Assert.AreEqual(0, server.Requests.Count, "a request was sent");
+            }
+        }
+
+        private static string SentBody(decimal amount, string currency)
+        {
+            using (var server = new CaptureServer())
+            using (var client = new TerminalClient(new TerminalClientOptions { BaseUrl = server.BaseUrl }))
+            {
+                client.CreatePaymentSession(Simulator.Tid(), amount, currency);
+                var request = server.Single();
+                StringAssert.StartsWith("POST /v1/terminal/payment-session ", request.RequestLine);
+                return request.Body;
+            }
+        }
+    }
+}

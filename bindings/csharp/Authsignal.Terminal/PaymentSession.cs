@@ -1,0 +1,54 @@
+// A payment session as the server last described it: a plain, immutable .NET object.
+namespace Authsignal.Terminal
+{
+    /// <summary>
+    /// A payment session: its challenge id, status and reference, as the server described
+    /// it when the call returned. Immutable and holds no native resource, so it needs no
+    /// disposing and may be shared between threads.
+    /// </summary>
+    public sealed class PaymentSession
+    {
+        /// <summary>
+        /// Makes a session from its parts, e.g. to stand in for <see cref="TerminalClient"/>
+        /// in the POS's own tests. The library itself builds these from the server's answers.
+        /// </summary>
+        /// <param name="challengeId">The session's challenge id.</param>
+        /// <param name="status">The status, as understood by this version.</param>
+        /// <param name="rawStatus">The status exactly as the server sent it.</param>
+        /// <param name="reference">The POS reference, or null.</param>
+        public PaymentSession(string challengeId, PaymentSessionStatus status, string rawStatus, string reference)
+        {
+            ChallengeId = challengeId;
+            Status = status;
+            RawStatus = rawStatus;
+            Reference = reference;
+        }
+
+        /// <summary>
+        /// The session's challenge id (the API's <c>challengeId</c>), used to read it
+        /// (<see cref="TerminalClient.GetPaymentSession"/>) or wait for it
+        /// (<see cref="TerminalClient.WaitForPaymentSession"/>).
+        /// </summary>
+        public string ChallengeId { get; }
+
+        /// <summary>
+        /// Where the session stands; <see cref="PaymentSessionStatus.Unknown"/> for a status
+        /// this version does not know (see <see cref="RawStatus"/>).
+        /// </summary>
+        public PaymentSessionStatus Status { get; }
+
+        /// <summary>The status exactly as the server sent it, e.g. "PENDING".</summary>
+        public string RawStatus { get; }
+
+        /// <summary>The POS reference the server returned, or null when it returned none.</summary>
+        public string Reference { get; }
+
+        /// <summary>The challenge id and status, for logs (a session holds no secret).</summary>
+        /// <returns>For example <c>PaymentSession(ChallengeId=..., Status=Completed)</c>.</returns>
+        public override string ToString()
+        {
+            return "PaymentSession(ChallengeId=" + ChallengeId + ", Status=" + Status
+                + (Status == PaymentSessionStatus.Unknown ? " \"" + RawStatus + "\"" : "") + ")";
+        }
+    }
+}
