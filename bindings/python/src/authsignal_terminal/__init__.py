@@ -1,0 +1,85 @@
+"""authsignal_terminal: take card payments on a paired Authsignal payment terminal.
+
+A thin ctypes wrapper of libauthsignal_terminal's C ABI (bundled inside this package;
+the environment variable ``AUTHSIGNAL_TERMINAL_LIBRARY`` may name another build). Every
+rule (input checks, retries, error mapping, secrecy of the terminal id) lives once in
+the library, so Python behaves exactly as C does.
+
+Quick start::
+
+    from decimal import Decimal
+    import authsignal_terminal as at
+
+    with at.Client(region="au") as client:
+        session = client.create_payment_session(terminal_id, Decimal("12.50"), "AUD", "order-42")
+        done = client.wait_payment_session(terminal_id, session.challenge_id, timeout=120)
+        if done.status is at.PaymentStatus.COMPLETED:
+            ...  # paid
+
+The library's diagnostics go to the ``logging`` logger ``"authsignal_terminal"``.
+"""
+
+from . import _log
+from ._aio import AsyncClient
+from ._client import (
+    USER_AGENT_TOKEN,
+    Amount,
+    CancelToken,
+    Client,
+    PaymentSession,
+    PaymentStatus,
+    Region,
+    create_payment_session,
+    get_payment_session,
+)
+from ._errors import (
+    AuthsignalTerminalError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidRequestError,
+    NetworkError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    StillPendingError,
+    TerminalTimeoutError,
+    TlsError,
+    UnauthorizedError,
+    WaitCancelledError,
+)
+from ._ffi import LIBRARY_ENV, library_path, library_version
+from ._version import __version__
+
+_log.install()
+
+__all__ = [
+    "LIBRARY_ENV",
+    "USER_AGENT_TOKEN",
+    "Amount",
+    "AsyncClient",
+    "AuthsignalTerminalError",
+    "CancelToken",
+    "Client",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidRequestError",
+    "NetworkError",
+    "NotFoundError",
+    "PaymentSession",
+    "PaymentStatus",
+    "ProtocolError",
+    "RateLimitedError",
+    "Region",
+    "ServerError",
+    "StillPendingError",
+    "TerminalTimeoutError",
+    "TlsError",
+    "UnauthorizedError",
+    "WaitCancelledError",
+    "__version__",
+    "create_payment_session",
+    "get_payment_session",
+    "library_path",
+    "library_version",
+]

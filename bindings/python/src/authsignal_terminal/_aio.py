@@ -1,0 +1,143 @@
+"""``AsyncClient``: the three calls for ``asyncio``.
+
+Each call runs the blocking C call in an executor thread (the loop's default one unless
+``executor=`` says otherwise), so the event loop never blocks. Cancelling the task of a
+``wait_payment_session`` fires a native cancel token: the C wait ends within 100 ms and
+the task raises ``asyncio.CancelledError``. A create or get cannot be stopped once sent:
+cancelling its task stops the awaiting, not the request (after a cancelled create, the
+terminal may be prompting).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import Executor
+from typing import Any, Callable, TypeVar
+
+from ._client import Amount, CancelToken, Client, PaymentSession, Region, StrPath
+
+_T = TypeVar("_T")
+
+
+class AsyncClient:
+    """The asyncio face of ``Client``: same options, same errors, awaitable calls.
+
+    Use it as ``async with AsyncClient(...) as client:`` (or ``with``), or call
+    ``close()``. The underlying ``Client`` is ``client.sync``.
+
+    Args:
+        executor: where the blocking calls run; None for the loop's default executor
+            (whose size bounds how many calls run at once).
+        **the rest**: as ``Client``.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: Region | str | None = None,
+        base_url: str | None = None,
+        connect_timeout: float | None = None,
+        request_timeout: float | None = None,
+        poll_interval: float | None = None,
+        ca_file: StrPath | None = None,
+        use_system_roots: bool | None = None,
+        proxy: str | None = None,
+        user_agent_suffix: str | None = None,
+        executor: Executor | None = None,
+    ) -> None:
+        self.sync = Client(
+            region=region,
+            base_url=base_url,
+            connect_timeout=connect_timeout,
+            request_timeout=request_timeout,
+            poll_interval=poll_interval,
+            ca_file=ca_file,
+            use_system_roots=use_system_roots,
+            proxy=proxy,
+            user_agent_suffix=user_agent_suffix,
+        )
+        self._executor = executor
+
+    def _run(self, function: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self._executor, functools.partial(function, *args))
+
+    async def create_payment_session(
+        self,
+        terminal_id: str,
+        amount: Amount,
+        currency: str,
+        reference: str | None = None,
+    ) -> PaymentSession:
+        """``Client.create_payment_session``, awaited."""
+        return await self._run(self.sync.create_payment_session, terminal_id, amount, currency, reference)
+
+    async def get_payment_session(self, terminal_id: str, challenge_id: str) -> PaymentSession:
+        """``Client.get_payment_session``, awaited."""
+        return await self._run(self.sync.get_payment_session, terminal_id, challenge_id)
+
+    async def wait_payment_session(
+        self,
+        terminal_id: str,
+        challenge_id: str,
+        timeout: float,
+        cancel: CancelToken | None = None,
+    ) -> PaymentSession:
+        """``Client.wait_payment_session``, awaited.
+
+        Cancelling the awaiting task ends the native wait (within 100 ms) and raises
+        ``asyncio.CancelledError``. ``cancel``, when given, is the token used (and fired
+        on task cancellation); otherwise a private token is made for this call.
+        """
+        token = cancel if cancel is not None else CancelToken()
+        try:
+            future = self._run(self.sync.wait_payment_session, terminal_id, challenge_id, timeout, token)
+            try:
+                return await asyncio.shield(future)
+            except asyncio.CancelledError:
+                if not future.done():
+                    token.cancel()
+                    # Let the native wait end, so its error is consumed and nothing
+                    # outlives this task.
+                    await _settled(future)
+                raise
+        finally:
+            if cancel is None:
+                token.close()
+
+    def close(self) -> None:
+        """Closes the underlying client (once; later calls raise InvalidArgumentError)."""
+        self.sync.close()
+
+    async def aclose(self) -> None:
+        """``close()``, for ``async`` code."""
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self.sync.closed
+
+    def __enter__(self) -> AsyncClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<authsignal_terminal.AsyncClient closed={self.closed}>"
+
+
+async def _settled(future: asyncio.Future[Any]) -> None:
+    """Waits for ``future`` and drops its outcome: the task is cancelled either way."""
+    try:
+        await future
+    except Exception:
+        pass

@@ -1,0 +1,480 @@
+"""The synchronous API: ``Client``, ``CancelToken``, ``PaymentSession`` and the
+module-level one-call functions.
+
+This module only converts: Python values to C arguments and back, owned pointers to
+objects freed once. Every rule (validation, retries, error mapping) is the library's.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import os
+import sys
+from ctypes import byref, c_void_p
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Union
+
+from . import _errors
+from ._ffi import lib
+from ._handle import NativeHandle
+from ._version import __version__
+
+#: What ``amount=`` takes. ``int`` and ``Decimal`` are exact (minor units); ``float``
+#: goes through the library's float path, which absorbs float noise.
+Amount = Union[int, float, Decimal]
+#: A path to a file, as ``open()`` takes it.
+StrPath = Union[str, "os.PathLike[str]"]
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_UINT32_MAX = 2**32 - 1
+
+#: Sent before the caller's ``user_agent_suffix`` so Authsignal can tell this binding apart.
+USER_AGENT_TOKEN = (
+    f"authsignal-terminal-python/{__version__} python/{sys.version_info.major}.{sys.version_info.minor}"
+)
+
+
+class Region(enum.IntEnum):
+    """An Authsignal region (``as_region``): which base URL a client talks to."""
+
+    US = 0
+    """US (Oregon), the default: https://api.authsignal.com/v1"""
+    AU = 1
+    """AU (Sydney): https://au.api.authsignal.com/v1"""
+    EU = 2
+    """EU (Dublin): https://eu.api.authsignal.com/v1"""
+    CA = 3
+    """CA (Canada): https://ca.api.authsignal.com/v1"""
+
+
+class PaymentStatus(enum.IntEnum):
+    """Where a payment session stands (``as_payment_status``)."""
+
+    UNKNOWN = 0
+    """The server sent a status this version does not know; see ``status_raw``."""
+    PENDING = 1
+    """The terminal is prompting the customer."""
+    COMPLETED = 2
+    """The customer authorized the payment."""
+    EXPIRED = 3
+    """Nobody acted in time (10 minutes by default)."""
+    FAILED = 4
+    """The payment was declined or failed."""
+
+
+@dataclass(frozen=True)
+class PaymentSession:
+    """A payment session as the server last reported it.
+
+    Attributes:
+        challenge_id: the session's id (the API's ``challengeId``), used to read or
+            wait for it.
+        status: the status; ``PaymentStatus.UNKNOWN`` for one this version does not know.
+        status_raw: the status exactly as the server sent it, e.g. ``"PENDING"``.
+        reference: the POS reference the server returned, or None.
+    """
+
+    challenge_id: str
+    status: PaymentStatus
+    status_raw: str
+    reference: str | None
+
+
+# --- conversions: Python values to C arguments ------------------------------------
+
+
+def _c_str(value: object, name: str) -> bytes:
+    """A required string argument as NUL-terminated UTF-8."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str, not {type(value).__name__}")
+    if "\0" in value:
+        # C would see the string end there; refuse instead of sending a shorter one.
+        raise _errors.invalid_argument(f"{name} must not contain a NUL character")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates: passed on as the invalid UTF-8 they are, for the library to refuse.
+        return value.encode("utf-8", "surrogatepass")
+
+
+def _c_str_or_none(value: object, name: str) -> bytes | None:
+    return None if value is None else _c_str(value, name)
+
+
+def _c_path(value: object, name: str) -> bytes:
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be str or os.PathLike, not {type(value).__name__}")
+    path = os.fspath(value)
+    if not isinstance(path, str):
+        raise TypeError(f"{name} must be a text path, not {type(path).__name__}")
+    return _c_str(path, name)
+
+
+def _millis(seconds: object, name: str) -> int:
+    """Seconds (int or float) as whole milliseconds for a ``uint32_t``.
+
+    Out-of-range values are clamped to 0 or 2**32-1 (never wrapped), so the library
+    refuses them with its own message when they are outside what it accepts.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds (int or float), not {type(seconds).__name__}")
+    if math.isnan(seconds) or seconds <= 0:
+        return 0
+    millis = seconds * 1000
+    if millis >= _UINT32_MAX:
+        return _UINT32_MAX
+    return int(round(millis))
+
+
+def _saturate_int64(value: int) -> int:
+    """Clamped to int64: a huge amount stays huge (and is refused by the library)."""
+    return max(_INT64_MIN, min(_INT64_MAX, value))
+
+
+def _decimal_to_minor(amount: Decimal, exponent: int) -> int | None:
+    """``amount`` (finite) times 10**exponent as an exact integer, or None when it has
+    more decimal places than ``exponent``. Integer arithmetic only: no float, and no
+    rounding by the decimal context's precision."""
+    sign, digits, decimal_exponent = amount.as_tuple()
+    assert isinstance(decimal_exponent, int)
+    coefficient = int("".join(map(str, digits))) if digits else 0
+    if coefficient == 0:
+        return 0
+    if amount.adjusted() + exponent > 19:  # beyond int64 either way
+        return _INT64_MIN if sign else _INT64_MAX
+    shift = decimal_exponent + exponent
+    minor: int
+    if shift >= 0:
+        minor = coefficient * 10**shift
+    elif -shift > len(digits):
+        return None  # every digit lies beyond the minor unit
+    else:
+        scale: int = 10**-shift
+        minor, remainder = divmod(coefficient, scale)
+        if remainder:
+            return None
+    return -minor if sign else minor
+
+
+def _amount_argument(amount: object, currency: bytes) -> tuple[bool, int | float]:
+    """(is_minor, value): which C function to call, and with what.
+
+    ``int`` and ``Decimal`` are scaled to minor units with the library's own table
+    (``as_currency_exponent``) and go to the exact ``_minor`` function; ``float`` goes
+    to the float function. ``bool`` is not an amount.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
+        raise TypeError(f"amount must be int, float or decimal.Decimal, not {type(amount).__name__}")
+    if isinstance(amount, float):
+        return False, amount
+    exponent = int(lib.as_currency_exponent(currency))
+    if exponent < 0:
+        # A malformed currency: any valid amount lets the library name the real problem.
+        return True, 1
+    if isinstance(amount, int):
+        return True, _saturate_int64(amount * 10**exponent)
+    if not amount.is_finite():
+        # NaN or infinity is no amount of money; the library refuses it by its own rule.
+        return False, math.nan if amount.is_nan() else float(amount)
+    minor = _decimal_to_minor(amount, exponent)
+    if minor is None:
+        raise _errors.invalid_argument(
+            f"amount has more decimal places than {currency.decode('ascii').upper()} allows ({exponent})"
+        )
+    return True, _saturate_int64(minor)
+
+
+# --- results: C objects to Python values ----------------------------------------------
+
+
+def _session_from(ptr: c_void_p) -> PaymentSession:
+    """Copies an owned ``as_payment_session`` into a ``PaymentSession`` and frees it."""
+    try:
+        challenge_id = lib.as_payment_session_challenge_id(ptr) or b""
+        status_code = int(lib.as_payment_session_status(ptr))
+        status_raw = lib.as_payment_session_status_str(ptr) or b""
+        reference = lib.as_payment_session_reference(ptr)
+    finally:
+        lib.as_payment_session_free(ptr)
+    try:
+        status = PaymentStatus(status_code)
+    except ValueError:
+        status = PaymentStatus.UNKNOWN
+    return PaymentSession(
+        challenge_id=challenge_id.decode("utf-8", "replace"),
+        status=status,
+        status_raw=status_raw.decode("utf-8", "replace"),
+        reference=None if reference is None else reference.decode("utf-8", "replace"),
+    )
+
+
+def _call_for_session(call: Callable[[Any], object]) -> PaymentSession:
+    """Runs a C call whose last argument is an ``as_payment_session **`` out-param."""
+    out = c_void_p()
+    call(byref(out))  # errcheck raises on failure; out is then NULL
+    return _session_from(out)
+
+
+# --- objects ------------------------------------------------------------------------
+
+
+class CancelToken(NativeHandle):
+    """Cancels ``wait_payment_session`` calls (``as_cancel_token``).
+
+    ``cancel()`` may be called from any thread, any number of times; every wait using
+    the token then raises ``WaitCancelledError`` within 100 ms. The API has no cancel
+    endpoint: the terminal's prompt stays until the customer acts or it expires.
+    Usable as a context manager; ``close()`` frees it (also on garbage collection).
+    """
+
+    _free = lib.as_cancel_token_free
+    _kind = "cancel token"
+
+    def __init__(self) -> None:
+        ptr = lib.as_cancel_token_new()
+        if not ptr:
+            raise MemoryError("as_cancel_token_new returned NULL")
+        super().__init__(ptr)
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Cancels every wait using this token, now and later."""
+        with self.borrow() as ptr:
+            self._cancelled = True
+            lib.as_cancel_token_cancel(ptr)
+
+    @property
+    def cancelled(self) -> bool:
+        """True once ``cancel()`` was called."""
+        return self._cancelled
+
+    def __repr__(self) -> str:
+        return f"<CancelToken cancelled={self._cancelled} closed={self.closed}>"
+
+
+class _ClientOptions(NativeHandle):
+    _free = lib.as_client_options_free
+    _kind = "client options"
+
+    def __init__(self) -> None:
+        out = c_void_p()
+        lib.as_client_options_new(byref(out))
+        super().__init__(out.value or 0)
+
+
+class Client(NativeHandle):
+    """A client of the Authsignal Terminal API (``as_client``).
+
+    One client keeps a pool of kept-alive connections and is meant to be shared: it is
+    safe to use from many threads at once. Use it as a context manager, or call
+    ``close()``; it is freed exactly once (also on garbage collection).
+
+    Every argument is optional; None keeps the library's default:
+
+    Args:
+        region: a ``Region`` (or its name, ``"au"``); US by default.
+        base_url: a full base URL (``https://...``; ``http://`` only for loopback
+            hosts). Wins over ``region`` when both are given.
+        connect_timeout: seconds allowed to open a connection, TLS included (default 5).
+        request_timeout: seconds allowed for one whole request (default 10).
+        poll_interval: seconds between two reads of a pending session while waiting
+            (default 1).
+        ca_file: a PEM file of extra trusted CA certificates (a private CA, a simulator).
+        use_system_roots: trust the operating system's certificate store instead of
+            Mozilla's roots (corporate TLS-inspecting proxies).
+        proxy: ``"http://host:port"`` or ``"socks5://host:port"``, instead of the one
+            the environment names (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``).
+        user_agent_suffix: appended to the User-Agent, after this binding's own token
+            (``authsignal-terminal-python/<version> python/<x.y>``).
+
+    Raises:
+        InvalidArgumentError: an option the library refuses (the message says which).
+        TypeError: an argument of the wrong type.
+    """
+
+    _free = lib.as_client_free
+    _kind = "client"
+
+    def __init__(
+        self,
+        *,
+        region: Region | str | None = None,
+        base_url: str | None = None,
+        connect_timeout: float | None = None,
+        request_timeout: float | None = None,
+        poll_interval: float | None = None,
+        ca_file: StrPath | None = None,
+        use_system_roots: bool | None = None,
+        proxy: str | None = None,
+        user_agent_suffix: str | None = None,
+    ) -> None:
+        with _ClientOptions() as options, options.borrow() as opts:
+            if region is not None:
+                lib.as_client_options_set_region(opts, _region_number(region))
+            if base_url is not None:
+                lib.as_client_options_set_base_url(opts, _c_str(base_url, "base_url"))
+            if connect_timeout is not None:
+                lib.as_client_options_set_connect_timeout_ms(
+                    opts, _millis(connect_timeout, "connect_timeout")
+                )
+            if request_timeout is not None:
+                lib.as_client_options_set_request_timeout_ms(
+                    opts, _millis(request_timeout, "request_timeout")
+                )
+            if poll_interval is not None:
+                lib.as_client_options_set_poll_interval_ms(opts, _millis(poll_interval, "poll_interval"))
+            if ca_file is not None:
+                lib.as_client_options_set_ca_file(opts, _c_path(ca_file, "ca_file"))
+            if use_system_roots is not None:
+                if not isinstance(use_system_roots, bool):
+                    raise TypeError(f"use_system_roots must be bool, not {type(use_system_roots).__name__}")
+                lib.as_client_options_set_use_system_roots(opts, use_system_roots)
+            if proxy is not None:
+                lib.as_client_options_set_proxy(opts, _c_str(proxy, "proxy"))
+            suffix = USER_AGENT_TOKEN
+            if user_agent_suffix is not None:
+                suffix_bytes = _c_str(user_agent_suffix, "user_agent_suffix")
+                if suffix_bytes:
+                    suffix = f"{suffix} {user_agent_suffix}"
+            lib.as_client_options_set_user_agent_suffix(opts, _c_str(suffix, "user_agent_suffix"))
+            out = c_void_p()
+            lib.as_client_new(opts, byref(out))
+        super().__init__(out.value or 0)
+
+    def create_payment_session(
+        self,
+        terminal_id: str,
+        amount: Amount,
+        currency: str,
+        reference: str | None = None,
+    ) -> PaymentSession:
+        """Starts a payment: the paired terminal prompts the customer.
+
+        Args:
+            terminal_id: the paired terminal's id (a secret: never log it in clear).
+            amount: in major units. ``int`` and ``decimal.Decimal`` are exact (sent in
+                minor units, no float involved; a ``Decimal`` with more places than the
+                currency has is refused); a ``float`` may carry float noise, which the
+                library absorbs (``0.1 + 0.2`` is 0.30) while refusing real extra
+                digits (``10.005`` USD).
+            currency: a 3-letter ISO 4217 code, e.g. ``"USD"``.
+            reference: the POS's own reference, or None.
+
+        Returns:
+            the new session, ``PENDING``.
+
+        Raises:
+            AuthsignalTerminalError: a subclass per failure. If its ``outcome_unknown``
+                is True the terminal may be prompting: check it before creating again.
+        """
+        tid = _c_str(terminal_id, "terminal_id")
+        cur = _c_str(currency, "currency")
+        ref = _c_str_or_none(reference, "reference")
+        is_minor, value = _amount_argument(amount, cur)
+        with self.borrow() as client:
+            if is_minor:
+                return _call_for_session(
+                    lambda out: lib.as_client_create_payment_session_minor(client, tid, value, cur, ref, out)
+                )
+            return _call_for_session(
+                lambda out: lib.as_client_create_payment_session(client, tid, value, cur, ref, out)
+            )
+
+    def get_payment_session(self, terminal_id: str, challenge_id: str) -> PaymentSession:
+        """Reads a payment session by its challenge id (retried on connect failures,
+        429, 502, 503 and 504)."""
+        tid = _c_str(terminal_id, "terminal_id")
+        cid = _c_str(challenge_id, "challenge_id")
+        with self.borrow() as client:
+            return _call_for_session(lambda out: lib.as_client_get_payment_session(client, tid, cid, out))
+
+    def wait_payment_session(
+        self,
+        terminal_id: str,
+        challenge_id: str,
+        timeout: float,
+        cancel: CancelToken | None = None,
+    ) -> PaymentSession:
+        """Reads the session until it leaves PENDING and returns it (COMPLETED,
+        FAILED, EXPIRED, or a status this version does not know).
+
+        Args:
+            timeout: seconds to wait at most (0 reads once; negative is refused).
+            cancel: a ``CancelToken``; ``cancel.cancel()`` from any thread ends the wait.
+
+        Raises:
+            StillPendingError: ``timeout`` passed while the session was still PENDING.
+            WaitCancelledError: ``cancel`` fired (within 100 ms).
+            AuthsignalTerminalError: any other failure of a read. Waiting again is safe.
+        """
+        tid = _c_str(terminal_id, "terminal_id")
+        cid = _c_str(challenge_id, "challenge_id")
+        millis = _millis(timeout, "timeout")
+        if math.isnan(timeout) or timeout < 0:
+            # uint32_t milliseconds cannot say "negative" or NaN; 0 would mean "read once".
+            raise _errors.invalid_argument("timeout must be a number of seconds, 0 or more")
+        if cancel is not None and not isinstance(cancel, CancelToken):
+            raise TypeError(f"cancel must be a CancelToken or None, not {type(cancel).__name__}")
+        with self.borrow() as client:
+            if cancel is None:
+                return _call_for_session(
+                    lambda out: lib.as_client_wait_payment_session(client, tid, cid, millis, None, out)
+                )
+            with cancel.borrow() as token:
+                return _call_for_session(
+                    lambda out: lib.as_client_wait_payment_session(client, tid, cid, millis, token, out)
+                )
+
+    def __repr__(self) -> str:
+        return f"<authsignal_terminal.Client closed={self.closed}>"
+
+
+def _region_number(region: object) -> int:
+    if isinstance(region, str):
+        try:
+            return Region[region.upper()].value
+        except KeyError:
+            raise _errors.invalid_argument(
+                f"region must be one of {', '.join(r.name.lower() for r in Region)}"
+            ) from None
+    if isinstance(region, bool) or not isinstance(region, int):
+        raise TypeError(f"region must be a Region or str, not {type(region).__name__}")
+    # Any other number reaches the library, which refuses it; one that does not fit an
+    # unsigned int becomes one that is no region either (never wrapped onto a real one).
+    return int(region) if 0 <= region <= _UINT32_MAX else _UINT32_MAX
+
+
+# --- the process-wide default client ------------------------------------------------
+
+
+def create_payment_session(
+    terminal_id: str,
+    amount: Amount,
+    currency: str,
+    reference: str | None = None,
+) -> PaymentSession:
+    """``Client.create_payment_session`` on the library's process-wide default client.
+
+    That client is built on first use from the environment, as in C:
+    ``AUTHSIGNAL_TERMINAL_BASE_URL`` (a full base URL) or else
+    ``AUTHSIGNAL_TERMINAL_REGION`` (us, au, eu, ca; US when neither is set), and
+    ``AUTHSIGNAL_TERMINAL_CA_FILE``. It sends no binding token in its User-Agent.
+    """
+    tid = _c_str(terminal_id, "terminal_id")
+    cur = _c_str(currency, "currency")
+    ref = _c_str_or_none(reference, "reference")
+    is_minor, value = _amount_argument(amount, cur)
+    if is_minor:
+        return _call_for_session(lambda out: lib.as_create_payment_session_minor(tid, value, cur, ref, out))
+    return _call_for_session(lambda out: lib.as_create_payment_session(tid, value, cur, ref, out))
+
+
+def get_payment_session(terminal_id: str, challenge_id: str) -> PaymentSession:
+    """``Client.get_payment_session`` on the process-wide default client (see
+    ``create_payment_session``)."""
+    tid = _c_str(terminal_id, "terminal_id")
+    cid = _c_str(challenge_id, "challenge_id")
+    return _call_for_session(lambda out: lib.as_get_payment_session(tid, cid, out))
