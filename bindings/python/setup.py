@@ -12,17 +12,41 @@ Cargo builds with ``--locked`` into the workspace's own ``target/`` directory (o
 ``CARGO_TARGET_DIR``), so a build here shares its work with ``make build``. Building
 needs the whole source tree: install from a checkout (``pip install ./bindings/python``),
 not from an sdist.
+
+The version is read from ``[package] version`` in that Cargo.toml (one version for the
+crate, the C ABI and every package), and the built package's ``_version.py`` is written
+from it. ``src/authsignal_terminal/_version.py`` holds the same version for editable
+installs; ``bindings/package-test.sh`` checks that it agrees.
 """
 
+import re
 import sys
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.bdist_wheel import bdist_wheel
+from setuptools.command.build_py import build_py
 from setuptools_rust import Binding, RustExtension
 from setuptools_rust.build import build_rust
 
 CARGO_MANIFEST = Path(__file__).resolve().parent.parent.parent / "Cargo.toml"
+
+
+def cargo_version() -> str:
+    """``[package] version`` of the workspace root crate (no TOML parser: Python 3.9 has none)."""
+    section = None
+    for line in CARGO_MANIFEST.read_text(encoding="utf-8").splitlines():
+        header = re.match(r"\s*\[([^\]]+)\]\s*$", line)
+        if header:
+            section = header.group(1).strip()
+            continue
+        found = re.match(r'\s*version\s*=\s*"([^"]+)"', line)
+        if section == "package" and found:
+            return found.group(1)
+    raise RuntimeError(f"no [package] version in {CARGO_MANIFEST}")
+
+
+VERSION = cargo_version()
 
 
 def library_file_name() -> str:
@@ -42,6 +66,22 @@ class BuildCdylib(build_rust):
         return str(extension_path.with_name(library_file_name()))
 
 
+class BuildPyWithVersion(build_py):
+    """Writes Cargo.toml's version into the built ``_version.py``."""
+
+    def run(self) -> None:
+        super().run()
+        if self.dry_run or getattr(self, "editable_mode", False):
+            return  # an editable install imports src/, whose _version.py says the same
+        target = Path(self.build_lib) / "authsignal_terminal" / "_version.py"
+        target.write_text(
+            '"""The package version: the same as the Rust crate\'s, whose library it bundles.\n\n'
+            'Written from Cargo.toml by setup.py when the package was built."""\n\n'
+            f'__version__ = "{VERSION}"\n',
+            encoding="utf-8",
+        )
+
+
 class PlatformWheel(bdist_wheel):
     """Tags the wheel ``py3-none-<platform>``: it holds no CPython extension module."""
 
@@ -51,6 +91,7 @@ class PlatformWheel(bdist_wheel):
 
 
 setup(
+    version=VERSION,
     rust_extensions=[
         RustExtension(
             "authsignal_terminal.libauthsignal_terminal",
@@ -59,6 +100,6 @@ setup(
             args=["--locked"],
         )
     ],
-    cmdclass={"build_rust": BuildCdylib, "bdist_wheel": PlatformWheel},
+    cmdclass={"build_rust": BuildCdylib, "build_py": BuildPyWithVersion, "bdist_wheel": PlatformWheel},
     zip_safe=False,
 )

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# The language packages, as a POS vendor gets them (make test-dist):
+#
+# - scripts/dist.sh builds the Python wheel and the NuGet package into target/dist/;
+# - one version: Cargo.toml's is the one in bindings/python's _version.py, the wheel's
+#   metadata and file name, the .csproj's <Version>, AssemblyInfo.cs, the .nuspec and the
+#   .nupkg's file name (and, in the smoke tests, what the installed packages report);
+# - the wheel: a py3-none-<platform> tag (not "any"), the library inside with no
+#   dependency outside the system; installed offline (pip install --no-index) into a
+#   fresh virtual environment, imported, and a create + wait against the simulator;
+# - the nupkg: the OPC parts, the .nuspec's metadata, lib/netstandard2.0 (+ XML docs),
+#   runtimes/linux-x64/native, the build/ targets; then, from the extracted files only,
+#   a Mono program compiled against lib/netstandard2.0/Authsignal.Terminal.dll does a
+#   create + wait against the simulator, the native library found once through
+#   LD_LIBRARY_PATH=runtimes/linux-x64/native and once copied beside the program.
+#
+# Assumes `make build` ran and Mono is installed (make test-dist sees to both).
+# Prints "dist: N passed, M failed" last; exits non-zero on any failure.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+work=$root/target/dist-tests
+dist=$root/target/dist
+rm -rf "$work"
+mkdir -p "$work"
+python=${PYTHON:-python3}
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; }
+finish() {
+  echo "dist: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+# check NAME COMMAND...: runs the command quietly; on failure shows the end of its output.
+step=0
+check() {
+  local name=$1; shift
+  step=$((step + 1))
+  local log="$work/step-$step.log"
+  if "$@" >"$log" 2>&1; then
+    pass "$name"
+  else
+    sed 's/^/#   /' "$log" | tail -n 40
+    fail "$name"
+    return 1
+  fi
+}
+# same NAME GOT WANT
+same() {
+  if [ "$2" = "$3" ]; then pass "$1"; else echo "#   got '$2', want '$3'"; fail "$1"; fi
+}
+# tally LOG [LABEL]: counts the "ok - " / "not ok - " lines a smoke program printed, and
+# shows them (with LABEL after each, when given).
+tally() {
+  local line suffix=${2:+ [$2]}
+  while IFS= read -r line; do
+    case "$line" in
+      "ok - "*) pass "${line#ok - }$suffix" ;;
+      "not ok - "*) fail "${line#not ok - }$suffix" ;;
+      *) echo "#   $line" ;;
+    esac
+  done <"$1"
+}
+# smoke NAME LABEL LOG COMMAND...: runs a smoke program; counts its lines, and a failure of
+# its own (a crash, a simulator that did not start).
+smoke() {
+  local name=$1 label=$2 log=$3; shift 3
+  "$@" >"$log" 2>&1
+  local status=$?
+  tally "$log" "$label"
+  if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
+    fail "$name (exit $status)"
+  fi
+}
+
+version=$(awk '
+  /^\[/ { in_package = ($0 == "[package]") }
+  in_package && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }
+' Cargo.toml)
+echo "# version $version (Cargo.toml)"
+
+# ---- build ---------------------------------------------------------------------------
+check "scripts/dist.sh nupkg: the NuGet package builds" scripts/dist.sh nupkg
+check "scripts/dist.sh wheel: pip wheel ./bindings/python builds" scripts/dist.sh wheel
+wheel=$(ls "$dist"/authsignal_terminal-*.whl 2>/dev/null | head -n 1)
+nupkg=$(ls "$dist"/Authsignal.Terminal.*.nupkg 2>/dev/null | head -n 1)
+[ -n "$wheel" ] || fail "a wheel is in target/dist"
+[ -n "$nupkg" ] || fail "a nupkg is in target/dist"
+
+# ---- one version ---------------------------------------------------------------------
+csproj=bindings/csharp/Authsignal.Terminal/Authsignal.Terminal.csproj
+info=bindings/csharp/Authsignal.Terminal/Properties/AssemblyInfo.cs
+attr() { sed -n "s/^\[assembly: $1(\"\(.*\)\")\]/\1/p" "$info"; }
+unzipped() { "$python" -c 'import sys, zipfile, fnmatch
+z = zipfile.ZipFile(sys.argv[1])
+names = [n for n in z.namelist() if fnmatch.fnmatch(n, sys.argv[2])]
+sys.stdout.write(z.read(names[0]).decode() if names else "")' "$1" "$2" 2>/dev/null; }
+versions=(
+  "bindings/python _version.py=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' bindings/python/src/authsignal_terminal/_version.py)"
+  "wheel file name=$(basename "${wheel:-none}" | sed -n 's/^authsignal_terminal-\([^-]*\)-.*/\1/p')"
+  "wheel METADATA Version=$(unzipped "${wheel:-/dev/null}" '*.dist-info/METADATA' | sed -n 's/^Version: //p')"
+  "wheel _version.py=$(unzipped "${wheel:-/dev/null}" 'authsignal_terminal/_version.py' | sed -n 's/^__version__ = "\(.*\)"/\1/p')"
+  ".csproj <Version>=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$csproj")"
+  "AssemblyInfo.cs AssemblyInformationalVersion=$(attr AssemblyInformationalVersion)"
+  "AssemblyInfo.cs AssemblyVersion=$(attr AssemblyVersion | sed 's/\.0$//')"
+  "AssemblyInfo.cs AssemblyFileVersion=$(attr AssemblyFileVersion | sed 's/\.0$//')"
+  "nupkg file name=$(basename "${nupkg:-none}" | sed -n 's/^Authsignal\.Terminal\.\(.*\)\.nupkg$/\1/p')"
+  ".nuspec <version>=$(unzipped "${nupkg:-/dev/null}" '*.nuspec' | sed -n 's:.*<version>\(.*\)</version>.*:\1:p')"
+)
+for entry in "${versions[@]}"; do
+  same "version: ${entry%%=*} agrees with Cargo.toml ($version)" "${entry#*=}" "$version"
+done
+[ -n "$wheel" ] && [ -n "$nupkg" ] || finish
+
+# ---- the wheel -----------------------------------------------------------------------
+wheel_dir=$work/wheel
+"$python" -m zipfile -e "$wheel" "$wheel_dir"
+tags=$(sed -n 's/^Tag: //p' "$wheel_dir"/authsignal_terminal-*.dist-info/WHEEL)
+machine=$(uname -m)
+case "$tags" in
+  py3-none-any | "" | *$'\n'*) echo "#   tags: $tags"; fail "wheel: one platform tag, py3-none-<platform>" ;;
+  py3-none-*"$machine") pass "wheel: tagged $tags (a platform wheel for $machine, any Python 3)" ;;
+  *) echo "#   tags: $tags"; fail "wheel: tagged py3-none-<platform> for $machine" ;;
+esac
+same "wheel: file name carries the tag" "$(basename "$wheel")" "authsignal_terminal-$version-$tags.whl"
+same "wheel: Root-Is-Purelib is false" "$(sed -n 's/^Root-Is-Purelib: //p' "$wheel_dir"/authsignal_terminal-*.dist-info/WHEEL)" "false"
+so=$wheel_dir/authsignal_terminal/libauthsignal_terminal.so
+if [ -f "$so" ]; then pass "wheel: libauthsignal_terminal.so is inside the package"; else fail "wheel: libauthsignal_terminal.so is inside the package"; fi
+
+# system_only SO: every dependency resolves, from the system's own library directories,
+# and is one of the C runtime's libraries (what manylinux allows, and fewer).
+system_only() {
+  local out
+  out=$(ldd "$1") || return 1
+  echo "$out"
+  ! grep -q 'not found' <<<"$out" || return 1
+  local lib
+  while read -r lib; do
+    case "$lib" in
+      linux-vdso.so.* | libc.so.6 | libm.so.6 | libdl.so.2 | libpthread.so.0 | librt.so.1 | libgcc_s.so.1 | ld-linux-*.so.* | /lib*/ld-linux-*.so.*) ;;
+      *) echo "outside the C runtime: $lib"; return 1 ;;
+    esac
+  done < <(awk '{ print $1 }' <<<"$out")
+  ! awk '$2 == "=>" { print $3 }' <<<"$out" | grep -vE '^/(usr/)?lib(64)?/' || { echo "resolved outside /lib, /usr/lib"; return 1; }
+}
+check "wheel: the library depends on nothing outside the system (ldd)" system_only "$so"
+
+# A fresh virtual environment, offline: nothing but the wheel.
+venv=$work/venv
+if check "wheel: a fresh virtual environment" "$python" -m venv "$venv" \
+  && check "wheel: pip install --no-index installs it offline" \
+    env -u PIP_FIND_LINKS "$venv/bin/python" -m pip install --no-index --no-cache-dir --disable-pip-version-check "$wheel"; then
+  # From an empty directory, without PYTHONPATH or a library override, so only the
+  # installed package can be imported.
+  mkdir -p "$work/empty"
+  smoke "wheel: smoke test" "" "$work/wheel-smoke.log" \
+    env -u PYTHONPATH -u AUTHSIGNAL_TERMINAL_LIBRARY -C "$work/empty" \
+    "$root/scripts/with-simulator.sh" "$venv/bin/python" "$root/bindings/package-smoke/smoke.py" "$version"
+fi
+
+# ---- the nupkg -----------------------------------------------------------------------
+pkg=$work/nupkg
+"$python" -m zipfile -e "$nupkg" "$pkg"
+for f in "[Content_Types].xml" _rels/.rels Authsignal.Terminal.nuspec README.md \
+  lib/netstandard2.0/Authsignal.Terminal.dll lib/netstandard2.0/Authsignal.Terminal.xml \
+  runtimes/linux-x64/native/libauthsignal_terminal.so \
+  build/net461/Authsignal.Terminal.targets buildTransitive/net461/Authsignal.Terminal.targets; do
+  if [ -f "$pkg/$f" ]; then pass "nupkg: has $f"; else fail "nupkg: has $f"; fi
+done
+check "nupkg: the OPC parts and the .nuspec are complete" "$python" - "$nupkg" "$version" <<'EOF'
+import sys, zipfile, xml.etree.ElementTree as ET
+path, version = sys.argv[1], sys.argv[2]
+z = zipfile.ZipFile(path)
+names = z.namelist()
+assert z.testzip() is None, "a corrupt entry"
+ns = {"n": "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"}
+nuspecs = [n for n in names if "/" not in n and n.endswith(".nuspec")]
+assert nuspecs == ["Authsignal.Terminal.nuspec"], nuspecs
+meta = ET.fromstring(z.read(nuspecs[0])).find("n:metadata", ns)
+get = lambda tag: (meta.findtext(f"n:{tag}", namespaces=ns) or "").strip()
+for tag, want in {"id": "Authsignal.Terminal", "version": version, "authors": "Authsignal", "readme": "README.md"}.items():
+    assert get(tag) == want, f"<{tag}> is {get(tag)!r}, not {want!r}"
+assert get("description"), "no <description>"
+assert "payment" in get("tags").split(), f"<tags> {get('tags')!r}"
+license = meta.find("n:license", ns)
+assert license is not None and license.get("type") == "expression" and license.text == "MIT", "no MIT license expression"
+groups = meta.findall("n:dependencies/n:group", ns)
+assert [g.get("targetFramework") for g in groups] == [".NETStandard2.0"], "dependency groups"
+rels = ET.fromstring(z.read("_rels/.rels"))
+targets = {r.get("Type").rsplit("/", 1)[-1]: r.get("Target").lstrip("/") for r in rels}
+assert targets.get("manifest") == nuspecs[0], targets
+assert targets.get("core-properties", "").startswith("package/services/metadata/core-properties/"), targets
+assert targets["core-properties"] in names, "the .psmdcp part is missing"
+core = ET.fromstring(z.read(targets["core-properties"]))
+dc = "{http://purl.org/dc/elements/1.1/}"
+assert core.findtext(dc + "identifier") == "Authsignal.Terminal" and core.findtext(
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version") == version, "psmdcp"
+types = ET.fromstring(z.read("[Content_Types].xml"))
+defaults = {t.get("Extension").lower() for t in types if t.tag.endswith("Default")}
+overrides = {t.get("PartName").lstrip("/") for t in types if t.tag.endswith("Override")}
+for n in names:
+    if n in ("[Content_Types].xml",) or n.endswith("/"):
+        continue
+    base = n.rsplit("/", 1)[-1]
+    ext = base.rsplit(".", 1)[-1].lower() if "." in base else None
+    assert ext in defaults or n in overrides, f"no content type for {n}"
+print("ok")
+EOF
+check "nupkg: the native library depends on nothing outside the system (ldd)" system_only "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so"
+
+# A small program built against the package's assembly only, as a POS project gets it.
+app=$work/app
+mkdir -p "$app"
+cp "$pkg/lib/netstandard2.0/Authsignal.Terminal.dll" "$pkg/lib/netstandard2.0/Authsignal.Terminal.xml" "$app/"
+if check "nupkg: a program compiles against lib/netstandard2.0/Authsignal.Terminal.dll (mcs)" \
+  mcs -nologo -warnaserror+ -r:"$app/Authsignal.Terminal.dll" -out:"$app/Smoke.exe" bindings/package-smoke/Smoke.cs; then
+  # The library through LD_LIBRARY_PATH=runtimes/linux-x64/native of the extracted package
+  # (and nothing else on that path)...
+  smoke "nupkg: smoke test, LD_LIBRARY_PATH=runtimes/linux-x64/native" "LD_LIBRARY_PATH" "$work/nuget-smoke-ld.log" \
+    env LD_LIBRARY_PATH="$pkg/runtimes/linux-x64/native" "$root/scripts/with-simulator.sh" mono "$app/Smoke.exe" "$version"
+  # ...and copied beside the program, as a .NET Framework build output would have it.
+  beside=$work/app-beside
+  cp -r "$app" "$beside"
+  cp "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so" "$beside/"
+  smoke "nupkg: smoke test, library beside the program" "beside the program" "$work/nuget-smoke-beside.log" \
+    env -u LD_LIBRARY_PATH "$root/scripts/with-simulator.sh" mono "$beside/Smoke.exe" "$version"
+fi
+
+# ---- the terminal id stays secret ----------------------------------------------------
+if grep -rlE 'tid_(wheel|nuget)_smoke' "$work"/*.log >/dev/null 2>&1; then
+  fail "no terminal id in clear in the smoke tests' output"
+else
+  pass "no terminal id in clear in the smoke tests' output"
+fi
+
+finish
