@@ -117,7 +117,9 @@ impl Client {
         let transport = &self.inner.transport;
         retrying(("POST", CREATE_PATH), None, || {
             match transport.post_json(CREATE_PATH, terminal_id, &body) {
-                Ok(answer) => Attempt::Done(session_from(answer, true)),
+                Ok(answer) => {
+                    Attempt::Done(session_from(answer, true).map_err(|e| e.redacting(terminal_id)))
+                }
                 // Only a failure before the request left the machine may be tried again: a
                 // second prompt on the customer's terminal is worse than an error.
                 Err(e) if is_connect_failure(&e) => {
@@ -271,10 +273,13 @@ impl Inner {
         retrying(("GET", &path), cancel, || {
             match self.transport.get(&path, terminal_id) {
                 Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
-                    Error::from_http_status(answer.status, &answer.body, false),
+                    Error::from_http_status(answer.status, &answer.body, false)
+                        .redacting(terminal_id),
                     answer.retry_after,
                 ),
-                Ok(answer) => Attempt::Done(session_from(answer, false)),
+                Ok(answer) => {
+                    Attempt::Done(session_from(answer, false).map_err(|e| e.redacting(terminal_id)))
+                }
                 Err(e) if is_connect_failure(&e) => {
                     Attempt::Retry(Error::from_transport(e, false), None)
                 }
@@ -374,9 +379,11 @@ fn session_from(answer: Answer, creating: bool) -> Result<PaymentSession, Error>
                 e.message(),
                 answer.status
             );
-            Error::new(e.kind(), message).with_outcome_unknown(true)
+            Error::new(e.kind(), message)
+                .with_outcome_unknown(true)
+                .with_http_status(answer.status)
         } else {
-            e
+            e.with_http_status(answer.status)
         }
     })
 }

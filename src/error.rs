@@ -90,6 +90,34 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// Shows `terminal_id` only redacted wherever the server's text repeated it (its
+    /// error code or description, and so the message): a careless or hostile server must
+    /// not put the id into the caller's logs.
+    pub(crate) fn redacting(mut self, terminal_id: &str) -> Self {
+        if terminal_id.is_empty() {
+            return self;
+        }
+        let redacted = crate::validate::redact_terminal_id(terminal_id);
+        let hide = |text: &mut String| {
+            if text.contains(terminal_id) {
+                *text = text.replace(terminal_id, &redacted);
+            }
+        };
+        hide(&mut self.message);
+        for text in [&mut self.server_code, &mut self.server_description]
+            .into_iter()
+            .flatten()
+        {
+            hide(text);
+        }
+        self
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -196,4 +196,69 @@ mod tests {
             );
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn check(body: &[u8]) {
+            match PaymentSession::parse(body) {
+                Ok(s) => {
+                    assert!(validate::is_challenge_id(s.challenge_id()));
+                    assert!(!s.status_raw().is_empty() && s.status_raw().len() <= 64);
+                    assert!(!s.status_raw().contains('\0'));
+                    assert!(!s
+                        .reference()
+                        .is_some_and(|r| r.is_empty() || r.contains('\0')));
+                    assert_eq!(s.status(), PaymentStatus::from_api(s.status_raw()));
+                }
+                Err(e) => {
+                    assert_eq!(e.kind(), ErrorKind::Protocol);
+                    assert!(!e.message().is_empty() && e.message().len() < 200);
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn any_bytes_parse_or_give_a_protocol_error(
+                body in proptest::collection::vec(any::<u8>(), 0..600)
+            ) {
+                check(&body);
+            }
+
+            #[test]
+            fn any_json_session_shape_parses_or_gives_a_protocol_error(
+                challenge in proptest::option::of(prop_oneof![".{0,140}", "[A-Za-z0-9_-]{0,130}"]),
+                status in proptest::option::of(prop_oneof![".{0,70}", Just("PENDING".to_string())]),
+                reference in proptest::option::of(".{0,40}"),
+                extra in proptest::collection::vec(("[a-z]{1,8}", any::<i64>()), 0..4),
+                number_challenge in any::<bool>(),
+            ) {
+                let mut v = serde_json::Map::new();
+                if let Some(c) = challenge {
+                    v.insert("challengeId".into(), if number_challenge {
+                        serde_json::json!(c.len())
+                    } else {
+                        serde_json::json!(c)
+                    });
+                }
+                if let Some(s) = status {
+                    v.insert("status".into(), serde_json::json!(s));
+                }
+                if let Some(r) = reference {
+                    v.insert("reference".into(), serde_json::json!(r));
+                }
+                for (k, n) in extra {
+                    v.insert(k, serde_json::json!(n));
+                }
+                let body = serde_json::Value::Object(v).to_string();
+                check(body.as_bytes());
+                // Cut anywhere: still never a panic.
+                for cut in [body.len() / 3, body.len() / 2, body.len().saturating_sub(1)] {
+                    check(&body.as_bytes()[..cut]);
+                }
+            }
+        }
+    }
 }

@@ -53,6 +53,9 @@ pub struct Config {
     pub ca_out: Option<PathBuf>,
     /// Log one line per request on stderr (terminal ids redacted). Default off.
     pub log: bool,
+    /// Close a kept-alive connection that stays idle (no next request) this long, as load
+    /// balancers do. Default `None`: keep it open until the client closes it.
+    pub idle_close: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             cert: CertKind::Valid,
             ca_out: None,
             log: false,
+            idle_close: None,
         }
     }
 }
@@ -96,6 +100,7 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) default_polls: u32,
     pub(crate) log: bool,
+    pub(crate) idle_close: Option<std::time::Duration>,
     pub(crate) stopping: AtomicBool,
     pub(crate) connections: AtomicU64,
     pub(crate) tls_handshakes: AtomicU64,
@@ -151,6 +156,7 @@ impl Simulator {
             base_url,
             default_polls: config.polls,
             log: config.log,
+            idle_close: config.idle_close,
             stopping: AtomicBool::new(false),
             connections: AtomicU64::new(0),
             tls_handshakes: AtomicU64::new(0),
@@ -270,6 +276,11 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
 
 fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
+    if let Some(idle) = shared.idle_close {
+        // Every read waits at most this long: a connection idle between requests is closed
+        // (a request itself arrives in one go from a client, well within it).
+        let _ = stream.set_read_timeout(Some(idle.max(std::time::Duration::from_millis(1))));
+    }
     match &shared.tls {
         None => http::serve(shared, stream),
         Some(config) => {

@@ -10,7 +10,8 @@ use authsignal_terminal_sim::{CertKind, Config, Simulator};
 
 const USAGE: &str =
     "usage: authsignal-terminal-sim [--host 127.0.0.1] [--port 0] [--http] [--polls N]
-                              [--ca-out PATH] [--cert valid|expired|wrong-host] [--quiet]";
+                              [--ca-out PATH] [--cert valid|expired|wrong-host] [--quiet]
+                              [--idle-close-ms N]";
 
 fn parse_args() -> Result<Config, String> {
     let mut config = Config {
@@ -40,6 +41,12 @@ fn parse_args() -> Result<Config, String> {
                     "wrong-host" => CertKind::WrongHost,
                     _ => return Err("--cert must be valid, expired or wrong-host".into()),
                 }
+            }
+            "--idle-close-ms" => {
+                let ms: u64 = value("--idle-close-ms")?
+                    .parse()
+                    .map_err(|_| "--idle-close-ms needs a number of milliseconds")?;
+                config.idle_close = Some(std::time::Duration::from_millis(ms));
             }
             "--http" => config.tls = false,
             "--quiet" => config.log = false,
