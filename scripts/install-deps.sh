@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a part of the build needs on a fresh Debian machine, only when missing.
-#   scripts/install-deps.sh c        gcc, g++, make, valgrind
+#   scripts/install-deps.sh c        gcc, g++, make, valgrind, cmake, pkg-config, binutils
 #   scripts/install-deps.sh csharp   Mono's C# compiler and runtime, NUnit 2.6
 set -euo pipefail
 
@@ -13,12 +13,15 @@ case "${1:-}" in
     need g++ g++
     need make make
     need valgrind valgrind
+    need cmake cmake            # test-packaging: find_package(authsignal_terminal)
+    need pkg-config pkg-config  # test-packaging: pkg-config --cflags --libs authsignal_terminal
+    need readelf binutils       # test-packaging: SONAME and exported symbols
     ;;
   csharp)
     need mcs mono-mcs
     need mono mono-runtime
     need nunit-console nunit-console
-    [ -e /usr/lib/cli/nunit.framework-2.6/nunit.framework.dll ] || [ -n "$(ls /usr/lib/mono/*/nunit.framework.dll 2>/dev/null)" ] || missing+=(libnunit-cil-dev)
+    [ -n "$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null)" ] || [ -n "$(ls /usr/lib/mono/*/nunit.framework.dll 2>/dev/null)" ] || missing+=(libnunit-cil-dev)
     ;;
   *)
     echo "usage: $0 c|csharp" >&2
