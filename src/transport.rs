@@ -2,10 +2,16 @@
 //! client's options, that sends one request and reads one bounded answer. Policy (what to
 //! retry, what an answer means) lives in `client.rs`; this file only moves bytes.
 
-use std::sync::Arc;
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use ureq::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use ureq::http::{Method, Request, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::error::Error;
 use crate::log::log_line;
@@ -16,8 +22,18 @@ use crate::validate::redact_terminal_id;
 pub(crate) const MAX_BODY_BYTES: u64 = 64 * 1024;
 /// Idle kept-alive connections older than this are dropped, so DNS changes are seen.
 const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+/// A host name's addresses are looked up again after this long (or after a connect
+/// failure), so DNS changes are seen within the same bound as idle connections.
+const DNS_CACHE_AGE: Duration = MAX_IDLE_AGE;
+/// Idle kept-alive connections kept per host: enough for a POS with a few threads
+/// calling at once (ureq's default, 3, makes a 4th concurrent caller reconnect each time).
+const MAX_IDLE_PER_HOST: usize = 16;
 /// The header that carries the terminal id.
-const TERMINAL_HEADER: &str = "x-authsignal-terminal";
+const TERMINAL_HEADER: HeaderName = HeaderName::from_static("x-authsignal-terminal");
+/// What every request accepts.
+const ACCEPT_JSON: &str = "application/json";
+/// The header that carries this library's version, as Authsignal's SDKs send it.
+const VERSION_HEADER: HeaderName = HeaderName::from_static("x-authsignal-version");
 
 /// One HTTP answer: its status, its body (at most 64 KiB) and its `Retry-After`.
 pub(crate) struct Answer {
@@ -29,10 +45,15 @@ pub(crate) struct Answer {
 pub(crate) struct Transport {
     agent: ureq::Agent,
     base_url: String,
+    headers: FixedHeaders,
+    /// The parsed URI of the POST path (see `post_uri`).
+    post_uri: OnceLock<(&'static str, Uri)>,
+    resolver: Arc<CachingResolver>,
 }
 
 impl Transport {
     pub fn new(options: &ClientOptions) -> Result<Transport, Error> {
+        let user_agent = user_agent(options.user_agent_suffix.as_deref());
         let mut config = ureq::Agent::config_builder()
             // Error statuses carry Authsignal's error body: read it rather than lose it.
             .http_status_as_error(false)
@@ -41,61 +62,240 @@ impl Transport {
             // A redirect could carry the terminal id to another host: never follow one.
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .user_agent(user_agent(options.user_agent_suffix.as_deref()))
-            .accept("application/json")
+            .user_agent(&user_agent)
+            .accept(ACCEPT_JSON)
             .timeout_resolve(Some(options.connect_timeout))
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.request_timeout))
             .max_idle_age(MAX_IDLE_AGE)
+            .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
             .tls_config(tls_config(options)?);
         if let Some(proxy) = &options.proxy {
             let proxy = ureq::Proxy::new(proxy)
                 .map_err(|_| Error::invalid_argument("proxy URL is not valid"))?;
             config = config.proxy(Some(proxy));
         }
+        let resolver = Arc::new(CachingResolver::default());
+        let agent = ureq::Agent::with_parts(
+            config.build(),
+            DefaultConnector::default(),
+            SharedResolver(Arc::clone(&resolver)),
+        );
         Ok(Transport {
-            agent: config.build().new_agent(),
+            agent,
             base_url: options.base_url.clone(),
+            headers: FixedHeaders::new(&user_agent),
+            post_uri: OnceLock::new(),
+            resolver,
         })
+    }
+
+    /// After a failed exchange, forgets looked-up addresses: they may be stale, and the
+    /// next connection (a retry) looks the host up again.
+    fn forget_addresses_on_failure(
+        &self,
+        result: Result<Answer, ureq::Error>,
+    ) -> Result<Answer, ureq::Error> {
+        if result.is_err() {
+            self.resolver.forget();
+        }
+        result
     }
 
     /// `POST {base}{path}` with a JSON body.
     pub fn post_json(
         &self,
-        path: &str,
+        path: &'static str,
         terminal_id: &str,
         json: &str,
     ) -> Result<Answer, ureq::Error> {
-        logged("POST", path, terminal_id, || {
-            let response = self
-                .agent
-                .post(&self.url(path))
-                .header(TERMINAL_HEADER, terminal_id)
-                .header("X-Authsignal-Version", crate::VERSION)
-                .content_type("application/json")
-                .send(json)?;
-            read_answer(response)
-        })
+        let result = logged("POST", path, terminal_id, || {
+            let mut request = Request::new(json);
+            *request.method_mut() = Method::POST;
+            *request.uri_mut() = self.post_uri(path)?;
+            *request.headers_mut() = self.headers.build(terminal_id, true)?;
+            read_answer(self.agent.run(request)?)
+        });
+        self.forget_addresses_on_failure(result)
     }
 
     /// `GET {base}{path}`.
     pub fn get(&self, path: &str, terminal_id: &str) -> Result<Answer, ureq::Error> {
-        logged("GET", path, terminal_id, || {
-            let response = self
-                .agent
-                .get(&self.url(path))
-                .header(TERMINAL_HEADER, terminal_id)
-                .header("X-Authsignal-Version", crate::VERSION)
-                .call()?;
-            read_answer(response)
-        })
+        let result = logged("GET", path, terminal_id, || {
+            let mut request = Request::new(());
+            *request.uri_mut() = self.uri(path)?;
+            *request.headers_mut() = self.headers.build(terminal_id, false)?;
+            read_answer(self.agent.run(request)?)
+        });
+        self.forget_addresses_on_failure(result)
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The URI of a POST: always the same path, so it is parsed once and then cloned
+    /// (a clone shares the parsed bytes).
+    fn post_uri(&self, path: &'static str) -> Result<Uri, ureq::Error> {
+        if let Some((cached, uri)) = self.post_uri.get() {
+            if *cached == path {
+                return Ok(uri.clone());
+            }
+        }
+        let uri = self.uri(path)?;
+        let _ = self.post_uri.set((path, uri.clone()));
+        Ok(uri)
+    }
+
+    fn uri(&self, path: &str) -> Result<Uri, ureq::Error> {
         let mut url = String::with_capacity(self.base_url.len() + path.len());
         url.push_str(&self.base_url);
         url.push_str(path);
-        url
+        Uri::try_from(url).map_err(|e| ureq::Error::Http(e.into()))
+    }
+}
+
+/// Header values made once per client and cloned into each request (a clone shares the
+/// bytes), so a request parses and copies no header but the terminal id, and that only
+/// when it differs from the last one.
+#[derive(Debug)]
+struct FixedHeaders {
+    /// `User-Agent`; None (ureq's config then adds it) if it is not a valid value.
+    user_agent: Option<HeaderValue>,
+    /// The last terminal id sent and its header value.
+    last_terminal_id: Mutex<Option<(Box<str>, HeaderValue)>>,
+}
+
+impl FixedHeaders {
+    fn new(user_agent: &str) -> FixedHeaders {
+        FixedHeaders {
+            user_agent: HeaderValue::from_str(user_agent).ok(),
+            last_terminal_id: Mutex::new(None),
+        }
+    }
+
+    fn terminal_id(&self, terminal_id: &str) -> Result<HeaderValue, ureq::Error> {
+        let mut last = self
+            .last_terminal_id
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((id, value)) = &*last {
+            if **id == *terminal_id {
+                return Ok(value.clone());
+            }
+        }
+        let value = HeaderValue::from_str(terminal_id).map_err(|e| ureq::Error::Http(e.into()))?;
+        *last = Some((terminal_id.into(), value.clone()));
+        Ok(value)
+    }
+
+    /// The headers of one request. Names and fixed values are static or shared;
+    /// ureq adds `Host` and `Content-Length`.
+    fn build(&self, terminal_id: &str, json_body: bool) -> Result<HeaderMap, ureq::Error> {
+        let terminal_id = self.terminal_id(terminal_id)?;
+        // Room for these and what ureq adds, so the map is allocated once.
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(TERMINAL_HEADER, terminal_id);
+        headers.insert(VERSION_HEADER, HeaderValue::from_static(crate::VERSION));
+        if json_body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        if let Some(user_agent) = &self.user_agent {
+            headers.insert(USER_AGENT, user_agent.clone());
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+        Ok(headers)
+    }
+}
+
+/// Finds the server's addresses. ureq asks before every request, even one that then
+/// reuses a kept-alive connection, and its default resolver starts a thread for each
+/// lookup when a timeout is set. This one answers an IP literal directly and keeps a
+/// host name's addresses for [`DNS_CACHE_AGE`]; a miss goes to ureq's resolver (with the
+/// connect timeout, as before).
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: DefaultResolver,
+    /// (scheme and authority, addresses, when looked up); a client talks to one server
+    /// and at most one proxy.
+    cache: Mutex<Vec<(String, ResolvedSocketAddrs, Instant)>>,
+}
+
+impl CachingResolver {
+    fn forget(&self) {
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        if let Some(addrs) = self.literal(uri, config) {
+            return Ok(addrs);
+        }
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return self.inner.resolve(uri, config, timeout);
+        };
+        let now = Instant::now();
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            cache.retain(|(_, _, at)| now.duration_since(*at) < DNS_CACHE_AGE);
+            if let Some((_, addrs, _)) = cache.iter().find(|(key, _, _)| {
+                key.len() == scheme.len() + authority.as_str().len()
+                    && key.starts_with(scheme)
+                    && key.ends_with(authority.as_str())
+            }) {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= 4 {
+            cache.remove(0);
+        }
+        cache.push((format!("{scheme}{authority}"), addrs.clone(), now));
+        Ok(addrs)
+    }
+
+    /// The address of a URI whose host is an IP literal: nothing to look up.
+    fn literal(&self, uri: &Uri, config: &ureq::config::Config) -> Option<ResolvedSocketAddrs> {
+        let host = uri.host()?;
+        let ip: IpAddr = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
+            .parse()
+            .ok()?;
+        let port = uri.port_u16().or(match uri.scheme_str()? {
+            "https" => Some(443),
+            "http" => Some(80),
+            _ => None,
+        })?;
+        let addr = SocketAddr::new(ip, port);
+        // An address of the wrong family goes to ureq's resolver, which refuses it.
+        config
+            .ip_family()
+            .keep_wanted(std::iter::once(addr))
+            .next()?;
+        let mut addrs = self.inner.empty();
+        addrs.push(addr);
+        Some(addrs)
+    }
+}
+
+/// The resolver as ureq holds it, sharing its cache with the transport.
+#[derive(Debug)]
+struct SharedResolver(Arc<CachingResolver>);
+
+impl Resolver for SharedResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
     }
 }
 
@@ -111,9 +311,10 @@ fn logged(
         "{method} {path} (terminal {}): sending",
         redact_terminal_id(terminal_id)
     );
-    let started = Instant::now();
+    // The clock is read only for a log line someone listens to.
+    let started = crate::log::enabled(crate::log::LogLevel::Warn).then(Instant::now);
     let result = exchange();
-    let ms = started.elapsed().as_millis();
+    let ms = started.map_or(0, |started| started.elapsed().as_millis());
     match &result {
         Ok(answer) => log_line!(
             Info,
@@ -138,11 +339,19 @@ fn read_answer(mut response: ureq::http::Response<ureq::Body>) -> Result<Answer,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response
+    // Sized from Content-Length (capped), so reading needs no regrowth or probe.
+    let expected = response
+        .body()
+        .content_length()
+        .unwrap_or(0)
+        .min(MAX_BODY_BYTES);
+    let mut body = Vec::with_capacity(expected as usize + 1);
+    response
         .body_mut()
         .with_config()
         .limit(MAX_BODY_BYTES)
-        .read_to_vec()?;
+        .reader()
+        .read_to_end(&mut body)?;
     Ok(Answer {
         status,
         body,

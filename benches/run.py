@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""The benchmark: this library against libcurl (C), requests/httpx (Python) and
+HttpClient (C# on Mono), all against one simulator over HTTPS on loopback, in one run.
+
+    benches/run.py [--smoke] [--calls N] [--rounds R] [--json PATH]
+
+`make bench` runs it in full; `make bench-smoke` runs a few calls per client and checks
+only correctness and the simulator's connection and TLS handshake counts (no timings are
+asserted). Assumes `make build`; builds the C clients itself, and the C# client when
+target/csharp/Authsignal.Terminal.dll exists. A client whose language or wrapper is
+missing is reported as skipped.
+
+Per client: N sequential creates on one kept-alive connection after a warm-up, the same
+split over 4 threads, and the cold first call (process start to first answer). Per
+figure the median over R interleaved rounds. Plus callgrind instructions per call (this
+library and libcurl: callgrind of N and 2N calls in one process each, difference / N),
+the stripped library's size, dlopen time, and the simulator's headroom (several client
+processes at once). The terminal id is never printed.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REL = os.path.join(ROOT, "target", "release")
+OUT = os.path.join(ROOT, "target", "bench")
+LIB = os.path.join(REL, "libauthsignal_terminal.so")
+SIM = os.path.join(REL, "authsignal-terminal-sim")
+TERMINAL_ID = "tid_benchmark_7f3a"
+THREADS = 4
+CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I" + os.path.join(ROOT, "include")]
+# Variables that would change which CAs a client trusts: every client is given the
+# simulator's CA explicitly, and nothing else should override it.
+CA_ENV = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"]
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+# ---------------------------------------------------------------- building the clients
+
+
+def build_clients():
+    """Returns {client label: argv prefix} for every client that can run here."""
+    os.makedirs(OUT, exist_ok=True)
+    c = os.path.join(ROOT, "benches", "c")
+    clients = {}
+    run(["gcc", *CFLAGS, os.path.join(c, "bench_lib.c"), "-L" + REL, "-lauthsignal_terminal",
+         "-Wl,-rpath," + REL, "-pthread", "-o", os.path.join(OUT, "bench_lib")])
+    clients["c-lib"] = [os.path.join(OUT, "bench_lib")]
+    run(["gcc", *CFLAGS, os.path.join(c, "bench_load.c"), "-ldl", "-o", os.path.join(OUT, "bench_load")])
+    try:
+        run(["gcc", *CFLAGS, os.path.join(c, "bench_curl.c"), "-lcurl", "-pthread",
+             "-o", os.path.join(OUT, "bench_curl")], stderr=subprocess.DEVNULL)
+        clients["c-libcurl"] = [os.path.join(OUT, "bench_curl")]
+    except subprocess.CalledProcessError:
+        log("skip c-libcurl: libcurl4-openssl-dev is not installed (apt-get install libcurl4-openssl-dev)")
+
+    py = [sys.executable, os.path.join(ROOT, "benches", "python", "bench.py")]
+    if python_wrapper_works():
+        clients["python-lib"] = py + ["lib"]
+    else:
+        log("skip python-lib: bindings/python does not import with this build")
+    for mod, label in (("requests", "python-requests"), ("httpx", "python-httpx")):
+        if subprocess.run([sys.executable, "-c", f"import {mod}"], capture_output=True).returncode == 0:
+            clients[label] = py + [mod]
+        else:
+            log(f"skip {label}: pip install {mod}")
+
+    dll = os.path.join(ROOT, "target", "csharp", "Authsignal.Terminal.dll")
+    if shutil.which("mcs") and shutil.which("mono") and os.path.exists(dll):
+        cs = os.path.join(OUT, "csharp")
+        os.makedirs(cs, exist_ok=True)
+        shutil.copy(dll, cs)
+        try:
+            run(["mcs", "-nologo", "-optimize+", "-warnaserror+", "-r:System.Net.Http.dll",
+                 "-r:" + os.path.join(cs, "Authsignal.Terminal.dll"), "-out:" + os.path.join(cs, "Bench.exe"),
+                 os.path.join(ROOT, "benches", "csharp", "Bench.cs")], capture_output=True)
+            exe = ["mono", os.path.join(cs, "Bench.exe")]
+            clients["csharp-lib"] = exe + ["lib"]
+            clients["csharp-httpclient"] = exe + ["httpclient"]
+        except subprocess.CalledProcessError as e:
+            log("skip C#: the benchmark did not compile (libmono-system-net-http4.0-cil?):",
+                e.stdout.decode(errors="replace")[-300:])
+    else:
+        log("skip C#: needs mono, mcs and target/csharp/Authsignal.Terminal.dll (make csharp)")
+    return clients
+
+
+def python_wrapper_works():
+    src = os.path.join(ROOT, "bindings", "python", "src")
+    if not os.path.isdir(os.path.join(src, "authsignal_terminal")):
+        return False
+    env = dict(os.environ, PYTHONPATH=src, AUTHSIGNAL_TERMINAL_LIBRARY=LIB)
+    probe = "import authsignal_terminal as at; at.Client(base_url='http://127.0.0.1:9/v1').close()"
+    return subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True).returncode == 0
+
+
+# ---------------------------------------------------------------- the simulator
+
+
+class Simulator:
+    def __init__(self):
+        self.proc = subprocess.Popen([SIM, "--port", "0", "--quiet"], stdout=subprocess.PIPE, text=True)
+        info = {}
+        for line in self.proc.stdout:
+            line = line.strip()
+            if line == "READY":
+                break
+            k, _, v = line.partition("=")
+            info[k] = v
+        self.base_url, self.ca_file = info["BASE_URL"], info["CA_FILE"]
+        self.ctx = ssl.create_default_context(cafile=self.ca_file)
+
+    def stats(self):
+        with urllib.request.urlopen(self.base_url + "/_sim/stats", context=self.ctx) as r:
+            return json.loads(r.read())
+
+    def stop(self):
+        self.proc.terminate()
+        out = self.proc.communicate(timeout=10)[0]
+        return out.strip()
+
+
+def client_env(sim):
+    env = {k: v for k, v in os.environ.items() if k not in CA_ENV}
+    env.update(BENCH_BASE_URL=sim.base_url, BENCH_CA_FILE=sim.ca_file, BENCH_TERMINAL_ID=TERMINAL_ID,
+               PYTHONPATH=os.path.join(ROOT, "bindings", "python", "src"),
+               AUTHSIGNAL_TERMINAL_LIBRARY=LIB, LD_LIBRARY_PATH=REL)
+    return env
+
+
+def measure(sim, argv, args, warmup_requests):
+    """Runs one client once; returns its JSON plus what the simulator saw of it."""
+    before = sim.stats()
+    spawned = time.time_ns()
+    p = subprocess.run(argv + args, env=client_env(sim), capture_output=True, text=True, timeout=600)
+    after = sim.stats()
+    if p.returncode != 0 or not p.stdout.strip():
+        raise RuntimeError(f"{' '.join(os.path.basename(a) for a in argv + args)} failed "
+                           f"(exit {p.returncode}): {p.stderr.strip()[-400:]}")
+    result = json.loads(p.stdout.strip().splitlines()[-1])
+    # The probe of `after` opened one connection with one handshake; `before`'s was
+    # already counted in `before`.
+    result["connections"] = after["connections"] - before["connections"] - 1
+    result["tls_handshakes"] = after["tls_handshakes"] - before["tls_handshakes"] - 1
+    result["requests"] = after["requests"] - before["requests"]
+    result["expected_requests"] = result["calls"] + warmup_requests
+    if "first_answer_ns" in result:
+        result["cold_ms"] = (result["first_answer_ns"] - spawned) / 1e6
+    return result
+
+
+# ---------------------------------------------------------------- the other figures
+
+
+def callgrind_per_call(sim, argv, n):
+    """Instructions per call: callgrind totals of n and 2n calls, difference / n."""
+    totals = []
+    with tempfile.TemporaryDirectory() as d:
+        for calls in (n, 2 * n):
+            out = os.path.join(d, f"cg.{calls}")
+            subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, *argv,
+                            "seq", str(calls), "1"], env=client_env(sim), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with open(out) as f:
+                totals.append(next(int(l.split()[1]) for l in f if l.startswith("summary:")))
+    return (totals[1] - totals[0]) / n
+
+
+def stripped_size(path):
+    with tempfile.TemporaryDirectory() as d:
+        copy = os.path.join(d, "lib.so")
+        shutil.copy(path, copy)
+        run(["strip", "--strip-all", copy])
+        return os.path.getsize(copy)
+
+
+def libcurl_path():
+    out = subprocess.run(["ldd", os.path.join(OUT, "bench_curl")], capture_output=True, text=True).stdout
+    deps = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if "=>" in parts and len(parts) >= 3 and parts[2].startswith("/"):
+            deps[parts[0]] = parts[2]
+    return deps
+
+
+def load_ms(path, times):
+    return statistics.median(
+        int(subprocess.run([os.path.join(OUT, "bench_load"), path], capture_output=True, text=True,
+                           check=True).stdout) / 1e6 for _ in range(times))
+
+
+def headroom(sim, argv, procs, calls):
+    """Several client processes at once: what the simulator serves in total."""
+    env = client_env(sim)
+    start = time.perf_counter()
+    ps = [subprocess.Popen(argv + ["seq", str(calls), "20"], env=env, stdout=subprocess.PIPE, text=True)
+          for _ in range(procs)]
+    outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in ps]
+    wall = time.perf_counter() - start
+    if any(o["failed"] for o in outs):
+        raise RuntimeError("a headroom client failed")
+    # Each process's own timed window overlaps the others'; the sum of their rates is
+    # what the simulator served while all ran.
+    return sum(o["rps"] for o in outs), procs * calls / wall
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true", help="a few calls; check correctness and counts only")
+    ap.add_argument("--calls", type=int, default=2000, help="timed calls per run (default 2000)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    ap.add_argument("--json", help="also write every measurement here")
+    a = ap.parse_args()
+    n = 20 if a.smoke else a.calls
+    rounds = 1 if a.smoke else a.rounds
+    warmup = 5 if a.smoke else 200
+    cold_runs = 1 if a.smoke else 5
+
+    clients = build_clients()
+    sim = Simulator()
+    problems = []
+    rows = {c: {"seq": [], "threads": [], "cold": []} for c in clients}
+    try:
+        for r in range(rounds):
+            for c, argv in clients.items():
+                log(f"round {r + 1}/{rounds}: {c}")
+                rows[c]["seq"].append(measure(sim, argv, ["seq", str(n), str(warmup)], warmup))
+                tw = max(1, warmup // THREADS)
+                rows[c]["threads"].append(
+                    measure(sim, argv, ["threads", str(THREADS), str(n), str(tw)], tw * THREADS))
+        for _ in range(cold_runs):
+            for c, argv in clients.items():
+                rows[c]["cold"].append(measure(sim, argv, ["cold"], 0))
+
+        for c, modes in rows.items():
+            for mode, results in modes.items():
+                for res in results:
+                    if res["failed"] or res["requests"] != res["expected_requests"]:
+                        problems.append(f"{c} {mode}: {res['failed']} failed calls, simulator saw "
+                                        f"{res['requests']} requests for {res['expected_requests']}")
+                    if mode in ("seq", "cold") and (res["connections"], res["tls_handshakes"]) != (1, 1):
+                        problems.append(f"{c} {mode}: {res['connections']} connections and "
+                                        f"{res['tls_handshakes']} TLS handshakes, not 1 and 1")
+                    if mode == "threads" and not 1 <= res["connections"] <= THREADS:
+                        problems.append(f"{c} threads: {res['connections']} connections for {THREADS} threads")
+
+        extra = {}
+        if not a.smoke:
+            log("callgrind")
+            if "c-lib" in clients:
+                extra["ir_lib"] = callgrind_per_call(sim, clients["c-lib"], 500)
+            if "c-libcurl" in clients:
+                extra["ir_curl"] = callgrind_per_call(sim, clients["c-libcurl"], 500)
+            log("headroom")
+            best = max(statistics.median(x["rps"] for x in m["seq"]) for m in rows.values())
+            busiest = "c-lib" if "c-lib" in clients else next(iter(clients))
+            extra["headroom"] = headroom(sim, clients[busiest], 4, n * 2) + (best, busiest)
+            extra["size_lib"] = stripped_size(LIB)
+            deps = libcurl_path() if "c-libcurl" in clients else {}
+            if "libcurl.so.4" in deps:
+                extra["size_curl"] = stripped_size(deps["libcurl.so.4"])
+                extra["size_curl_tls"] = sum(stripped_size(deps[k]) for k in deps if k.startswith(("libssl", "libcrypto")))
+                extra["load_curl"] = load_ms(deps["libcurl.so.4"], 9)
+            extra["load_lib"] = load_ms(LIB, 9)
+    finally:
+        final = sim.stop()
+
+    report = render(rows, extra, n, rounds, warmup, cold_runs, a.smoke, final)
+    print(report)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"rows": rows, "extra": extra}, f, indent=1, default=str)
+    if problems:
+        print("\nPROBLEMS:\n" + "\n".join("- " + p for p in problems))
+        sys.exit(1)
+    print("\nbench: every client answered correctly; one connection and one TLS handshake per sequential client")
+
+
+def med(results, key):
+    return statistics.median(r[key] for r in results) if results else float("nan")
+
+
+def render(rows, extra, n, rounds, warmup, cold_runs, smoke, final):
+    out = []
+    w = out.append
+    w(f"calls per run: {n} (after {warmup} warm-up calls), {THREADS} threads for the threaded run, "
+      f"{rounds} interleaved round(s), medians; cold: median of {cold_runs} process start(s)")
+    w("")
+    w("| client | mode | req/s | p50 µs | p99 µs | CPU µs/call | peak RSS MiB | TCP conns | TLS handshakes |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for c, modes in rows.items():
+        for mode in ("seq", "threads"):
+            rs = modes[mode]
+            w(f"| {c} | {'sequential' if mode == 'seq' else f'{THREADS} threads'} | {med(rs, 'rps'):,.0f} | "
+              f"{med(rs, 'p50_us'):,.0f} | {med(rs, 'p99_us'):,.0f} | {med(rs, 'cpu_us_per_call'):,.1f} | "
+              f"{med(rs, 'maxrss_kb') / 1024:,.1f} | {max(r['connections'] for r in rs)} | "
+              f"{max(r['tls_handshakes'] for r in rs)} |")
+    w("")
+    w("| client | cold: process start to first answer, ms | peak RSS MiB | TCP conns | TLS handshakes |")
+    w("|---|---:|---:|---:|---:|")
+    for c, modes in rows.items():
+        rs = modes["cold"]
+        w(f"| {c} | {med(rs, 'cold_ms'):,.1f} | {med(rs, 'maxrss_kb') / 1024:,.1f} | "
+          f"{max(r['connections'] for r in rs)} | {max(r['tls_handshakes'] for r in rs)} |")
+    w("")
+    w(f"simulator at exit: {final}")
+    if smoke:
+        return "\n".join(out)
+
+    def ratio(a, b, key, mode="seq"):
+        if a not in rows or b not in rows:
+            return None
+        return med(rows[a][mode], key) / med(rows[b][mode], key)
+
+    w("")
+    w("| target | measured | met |")
+    w("|---|---|---|")
+
+    def target(name, value, ok, fmt="{:.2f}"):
+        w(f"| {name} | {'n/a (client skipped)' if value is None else fmt.format(value)} | "
+          f"{'n/a' if value is None else ('yes' if ok(value) else 'NO')} |")
+
+    target("C sequential req/s, lib / libcurl ≥ 1.0", ratio("c-lib", "c-libcurl", "rps"), lambda v: v >= 1.0)
+    ir = (extra["ir_lib"] / extra["ir_curl"]) if "ir_lib" in extra and "ir_curl" in extra else None
+    target(f"C instructions per call, lib / libcurl ≤ 0.5 ({extra.get('ir_lib', 0):,.0f} / "
+           f"{extra.get('ir_curl', 0):,.0f})", ir, lambda v: v <= 0.5)
+    target("Python req/s, wrapper / requests.Session ≥ 3", ratio("python-lib", "python-requests", "rps"),
+           lambda v: v >= 3)
+    if "python-httpx" in rows:
+        target("Python req/s, wrapper / httpx.Client (no target)", ratio("python-lib", "python-httpx", "rps"),
+               lambda v: True)
+    target("C# req/s on Mono, wrapper / HttpClient ≥ 1", ratio("csharp-lib", "csharp-httpclient", "rps"),
+           lambda v: v >= 1)
+    seq_ok = all(max(r["connections"] for r in m["seq"]) == 1 and max(r["tls_handshakes"] for r in m["seq"]) == 1
+                 for m in rows.values())
+    target("one TCP connection and one TLS handshake for N sequential calls (every client)", 1 if seq_ok else 0,
+           lambda v: v == 1, "{}")
+    target("stripped libauthsignal_terminal.so ≤ 3 MB (MiB)", extra["size_lib"] / 2**20, lambda v: v <= 3.0,
+           "{:.2f}")
+    target("cold first call, lib / libcurl ≤ 1.5 (C)", ratio("c-lib", "c-libcurl", "cold_ms", "cold"),
+           lambda v: v <= 1.5)
+    total, overall, best, busiest = extra["headroom"]
+    target(f"simulator headroom: 4 {busiest} processes at once vs the fastest single sequential client "
+           f"({total:,.0f} vs {best:,.0f} req/s)", total / best, lambda v: v > 1.0)
+    w("")
+    w(f"- stripped size: libauthsignal_terminal.so {extra['size_lib'] / 2**20:.2f} MiB (TLS included); "
+      + (f"libcurl.so.4 {extra['size_curl'] / 2**20:.2f} MiB plus libssl+libcrypto "
+         f"{extra['size_curl_tls'] / 2**20:.2f} MiB" if "size_curl" in extra else "libcurl: n/a"))
+    w(f"- dlopen (RTLD_NOW), median of 9: libauthsignal_terminal.so {extra['load_lib']:.2f} ms"
+      + (f"; libcurl.so.4 {extra['load_curl']:.2f} ms" if "load_curl" in extra else ""))
+    w(f"- 4 {busiest} processes at once: {total:,.0f} req/s summed over their timed windows "
+      f"({overall:,.0f} req/s over the whole wall time, process starts included)")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
