@@ -175,16 +175,46 @@ impl Money {
     /// The amount as the shortest decimal in major units, as the Terminal API's JSON
     /// `amount` takes it: `12.5`, `1000`, `1.234`. Never an exponent, never a trailing zero.
     pub fn major_decimal(&self) -> String {
-        let exponent = self.currency.exponent();
-        let scale = 10i64.pow(exponent);
-        let whole = self.minor / scale;
-        let fraction = self.minor % scale;
-        if fraction == 0 {
-            return whole.to_string();
-        }
-        let digits = format!("{fraction:0width$}", width = exponent as usize);
-        format!("{whole}.{}", digits.trim_end_matches('0'))
+        let mut out = Vec::with_capacity(24);
+        self.write_major_decimal(&mut out);
+        // Only ASCII digits and '.' were written.
+        String::from_utf8(out).unwrap_or_default()
     }
+
+    /// Appends [`major_decimal`](Self::major_decimal) to `out` without formatting
+    /// machinery or allocation: this runs on every create.
+    pub(crate) fn write_major_decimal(&self, out: &mut Vec<u8>) {
+        let mut width = self.currency.exponent();
+        let scale = 10u64.pow(width);
+        // A Money is always positive.
+        let minor = self.minor.unsigned_abs();
+        push_digits(out, minor / scale, 1);
+        let mut fraction = minor % scale;
+        if fraction != 0 {
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                width -= 1;
+            }
+            out.push(b'.');
+            push_digits(out, fraction, width);
+        }
+    }
+}
+
+/// Appends `value` in decimal, zero-padded to at least `min_width` digits.
+fn push_digits(out: &mut Vec<u8>, mut value: u64, min_width: u32) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    let start = start.min(digits.len().saturating_sub(min_width as usize));
+    out.extend_from_slice(&digits[start..]);
 }
 
 impl fmt::Display for Money {
@@ -221,7 +251,14 @@ mod tests {
     fn minor_units_write_exact_decimals() {
         let m = |minor, cur| Money::from_minor(minor, cur).unwrap().major_decimal();
         assert_eq!(m(1250, "USD"), "12.5");
+        assert_eq!(m(1205, "USD"), "12.05");
         assert_eq!(m(1200, "USD"), "12");
+        assert_eq!(m(10, "USD"), "0.1");
+        assert_eq!(m(100, "USD"), "1");
+        assert_eq!(m(123_456_789, "EUR"), "1234567.89");
+        assert_eq!(m(7, "JPY"), "7");
+        assert_eq!(m(1200, "BHD"), "1.2");
+        assert_eq!(m(5, "BHD"), "0.005");
         assert_eq!(m(1, "USD"), "0.01");
         assert_eq!(m(1000, "JPY"), "1000");
         assert_eq!(m(1234, "BHD"), "1.234");
