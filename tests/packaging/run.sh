@@ -200,10 +200,7 @@ versions=(
   "CMake package version=$(cat "$cmake_build/found-version.txt" 2>/dev/null)"
   "shared library file name=$(basename "$real" | sed 's/^libauthsignal_terminal\.so\.//')"
   "CHANGELOG.md latest release=$(sed -n 's/^## \[\([0-9][0-9.]*\)\].*/\1/p' CHANGELOG.md | head -n1)"
-  # HOOK: the Python wheel and the NuGet package (bindings/, owned by their authors) add
-  # one line each here, "WHERE=VALUE", e.g.
-  #   "Python package=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' bindings/python/src/authsignal_terminal/_version.py)"
-  #   "NuGet package=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' bindings/csharp/Authsignal.Terminal/Authsignal.Terminal.csproj)"
+  # The Python wheel and the NuGet package are checked by bindings/package-test.sh.
 )
 for entry in "${versions[@]}"; do
   same "version: ${entry%%=*} agrees with Cargo.toml ($version)" "${entry#*=}" "$version"
