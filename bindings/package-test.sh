@@ -26,57 +26,11 @@ rm -rf "$work"
 mkdir -p "$work"
 python=${PYTHON:-python3}
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; }
+. scripts/tap.sh
 finish() {
-  echo "dist: $passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
+  summary dist
   exit
 }
-# check NAME COMMAND...: runs the command quietly; on failure shows the end of its output.
-step=0
-check() {
-  local name=$1; shift
-  step=$((step + 1))
-  local log="$work/step-$step.log"
-  if "$@" >"$log" 2>&1; then
-    pass "$name"
-  else
-    sed 's/^/#   /' "$log" | tail -n 40
-    fail "$name"
-    return 1
-  fi
-}
-# same NAME GOT WANT
-same() {
-  if [ "$2" = "$3" ]; then pass "$1"; else echo "#   got '$2', want '$3'"; fail "$1"; fi
-}
-# tally LOG [LABEL]: counts the "ok - " / "not ok - " lines a smoke program printed, and
-# shows them (with LABEL after each, when given).
-tally() {
-  local line suffix=${2:+ [$2]}
-  while IFS= read -r line; do
-    case "$line" in
-      "ok - "*) pass "${line#ok - }$suffix" ;;
-      "not ok - "*) fail "${line#not ok - }$suffix" ;;
-      *) echo "#   $line" ;;
-    esac
-  done <"$1"
-}
-# smoke NAME LABEL LOG COMMAND...: runs a smoke program; counts its lines, and a failure of
-# its own (a crash, a simulator that did not start).
-smoke() {
-  local name=$1 label=$2 log=$3; shift 3
-  "$@" >"$log" 2>&1
-  local status=$?
-  tally "$log" "$label"
-  if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
-    fail "$name (exit $status)"
-  fi
-}
-
 version=$(awk '
   /^\[/ { in_package = ($0 == "[package]") }
   in_package && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }
@@ -157,7 +111,7 @@ if check "wheel: a fresh virtual environment" "$python" -m venv "$venv" \
   # From an empty directory, without PYTHONPATH or a library override, so only the
   # installed package can be imported.
   mkdir -p "$work/empty"
-  smoke "wheel: smoke test" "" "$work/wheel-smoke.log" \
+  run_counted "wheel: smoke test" "" "$work/wheel-smoke.log" \
     env -u PYTHONPATH -u AUTHSIGNAL_TERMINAL_LIBRARY -C "$work/empty" \
     "$root/scripts/with-simulator.sh" "$venv/bin/python" "$root/bindings/package-smoke/smoke.py" "$version"
 fi
@@ -220,13 +174,13 @@ if check "nupkg: a program compiles against lib/netstandard2.0/Authsignal.Termin
   mcs -nologo -warnaserror+ -r:"$app/Authsignal.Terminal.dll" -out:"$app/Smoke.exe" bindings/package-smoke/Smoke.cs; then
   # The library through LD_LIBRARY_PATH=runtimes/linux-x64/native of the extracted package
   # (and nothing else on that path)...
-  smoke "nupkg: smoke test, LD_LIBRARY_PATH=runtimes/linux-x64/native" "LD_LIBRARY_PATH" "$work/nuget-smoke-ld.log" \
+  run_counted "nupkg: smoke test, LD_LIBRARY_PATH=runtimes/linux-x64/native" "LD_LIBRARY_PATH" "$work/nuget-smoke-ld.log" \
     env LD_LIBRARY_PATH="$pkg/runtimes/linux-x64/native" "$root/scripts/with-simulator.sh" mono "$app/Smoke.exe" "$version"
   # ...and copied beside the program, as a .NET Framework build output would have it.
   beside=$work/app-beside
   cp -r "$app" "$beside"
   cp "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so" "$beside/"
-  smoke "nupkg: smoke test, library beside the program" "beside the program" "$work/nuget-smoke-beside.log" \
+  run_counted "nupkg: smoke test, library beside the program" "beside the program" "$work/nuget-smoke-beside.log" \
     env -u LD_LIBRARY_PATH "$root/scripts/with-simulator.sh" mono "$beside/Smoke.exe" "$version"
 fi
 

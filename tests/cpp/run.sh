@@ -19,15 +19,7 @@ flags=(-std=c++17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wsign-
 # What the static library needs from the system (cargo's native-static-libs on Linux).
 static_libs=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; }
-
-build() {
-  local name=$1; shift
-  if "$@"; then pass "build $name"; else fail "build $name"; return 1; fi
-}
+. scripts/tap.sh
 
 variants=()
 build "C++17 wrapper, shared library" g++ "${flags[@]}" tests/cpp/test_wrapper.cpp \
@@ -45,35 +37,8 @@ else
   fail "the wrapper refuses C++14 with a clear #error"
 fi
 
-run_variant() {
-  export AUTHSIGNAL_TERMINAL_BASE_URL="$SIM_BASE_URL"
-  export AUTHSIGNAL_TERMINAL_CA_FILE="$SIM_CA_FILE"
-  valgrind --quiet --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
-    --error-exitcode=1 --suppressions=tests/c/valgrind.supp \
-    --log-file="$CPP_TEST_DIR/valgrind-$1.log" "$CPP_TEST_DIR/test_wrapper_$1"
-}
-export -f run_variant
-export CPP_TEST_DIR
-
 for variant in "${variants[@]}"; do
-  echo "# test_wrapper ($variant) under valgrind"
-  log="$CPP_TEST_DIR/test-$variant.log"
-  scripts/with-simulator.sh bash -c "run_variant $variant" >"$log" 2>&1
-  status=$?
-  cat "$log"
-  while IFS= read -r line; do
-    case "$line" in
-      "ok - "*) passed=$((passed + 1)) ;;
-      "not ok - "*) failed=$((failed + 1)) ;;
-    esac
-  done <"$log"
-  if [ -s "$CPP_TEST_DIR/valgrind-$variant.log" ] || { [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$log"; }; then
-    cat "$CPP_TEST_DIR/valgrind-$variant.log" 2>/dev/null
-    fail "$variant: valgrind found no memory error or definite leak (exit $status)"
-  else
-    pass "$variant: valgrind found no memory error or definite leak"
-  fi
+  under_valgrind "$CPP_TEST_DIR" "test_wrapper_$variant" "$CPP_TEST_DIR/test_wrapper_$variant"
 done
 
-echo "cpp: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cpp

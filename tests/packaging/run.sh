@@ -21,28 +21,7 @@ mkdir -p "$work"
 prefix=$work/prefix
 MAKE=${MAKE:-make}
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; }
-# check NAME COMMAND...: runs the command quietly; on failure shows its output.
-step=0
-check() {
-  local name=$1; shift
-  step=$((step + 1))
-  local log="$work/step-$step.log"
-  if "$@" >"$log" 2>&1; then
-    pass "$name"
-  else
-    sed 's/^/#   /' "$log" | tail -n 40
-    fail "$name"
-    return 1
-  fi
-}
-# same NAME GOT WANT
-same() {
-  if [ "$2" = "$3" ]; then pass "$1"; else echo "#   got '$2', want '$3'"; fail "$1"; fi
-}
+. scripts/tap.sh
 
 version=$(awk '
   /^\[/ { in_package = ($0 == "[package]") }
@@ -56,7 +35,7 @@ echo "# version $version, ABI $abi, SONAME $soname"
 
 # ---- make install ------------------------------------------------------------------
 if ! check "make install PREFIX=<temporary prefix>" $MAKE --no-print-directory install PREFIX="$prefix"; then
-  echo "packaging: $passed passed, $failed failed"
+  summary packaging
   exit 1
 fi
 missing=()
@@ -169,17 +148,8 @@ run_examples() {
 }
 export -f run_examples
 export bin version work
-log=$work/run-examples.log
-scripts/with-simulator.sh bash -c run_examples >"$log" 2>&1
-status=$?
-cat "$log"
-while IFS= read -r line; do
-  case "$line" in
-    "ok - "*) passed=$((passed + 1)) ;;
-    "not ok - "*) failed=$((failed + 1)) ;;
-  esac
-done <"$log"
-[ "$status" -eq 0 ] || fail "the examples ran against the simulator (exit $status)"
+run_counted "the examples ran against the simulator" "" "$work/run-examples.log" \
+  scripts/with-simulator.sh bash -c run_examples
 
 # ---- one version everywhere ----------------------------------------------------------
 # Each line: where the version is read, and what it says. All must equal Cargo.toml's.
@@ -233,5 +203,4 @@ same "DESTDIR: uninstall leaves nothing" "$(find "$stage" \( -type f -o -type l 
 check "make uninstall PREFIX=<temporary prefix>" $MAKE --no-print-directory uninstall PREFIX="$prefix"
 same "uninstall leaves no file in the prefix" "$(find "$prefix" \( -type f -o -type l \) | tr '\n' ' ')" ""
 
-echo "packaging: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary packaging
