@@ -113,10 +113,10 @@ reliability-table:
 # (a few calls per client; checks answers and connection/handshake counts, no timings).
 .PHONY: bench bench-smoke
 bench: deps-c build
-	benches/deps.sh
+	scripts/install-deps.sh bench
 	-$(MAKE) csharp
 	python3 benches/run.py --json target/bench/results.json
 
 bench-smoke: deps-c build
-	benches/deps.sh
+	scripts/install-deps.sh bench
 	python3 benches/run.py --smoke

@@ -2,6 +2,9 @@
 # Installs what a part of the build needs on a fresh Debian machine, only when missing.
 #   scripts/install-deps.sh c        gcc, g++, make, valgrind, cmake, pkg-config, binutils
 #   scripts/install-deps.sh csharp   Mono's C# compiler and runtime, NUnit 2.6
+#   scripts/install-deps.sh bench    what the benchmark's comparison clients need: libcurl
+#                                    with OpenSSL (headers), and Mono's System.Net.Http when
+#                                    Mono is present (requests and httpx come from pip)
 set -euo pipefail
 
 missing=()
@@ -23,8 +26,14 @@ case "${1:-}" in
     need nunit-console nunit-console
     [ -n "$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null)" ] || [ -n "$(ls /usr/lib/mono/*/nunit.framework.dll 2>/dev/null)" ] || missing+=(libnunit-cil-dev)
     ;;
+  bench)
+    [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || missing+=(libcurl4-openssl-dev)
+    if command -v mono >/dev/null 2>&1 && ! ls /usr/lib/mono/4.5/System.Net.Http.dll >/dev/null 2>&1; then
+      missing+=(libmono-system-net-http4.0-cil)
+    fi
+    ;;
   *)
-    echo "usage: $0 c|csharp" >&2
+    echo "usage: $0 c|csharp|bench" >&2
     exit 2
     ;;
 esac
