@@ -37,6 +37,24 @@ fn start_with(config: Config, tune: impl FnOnce(&mut ClientOptions)) -> Fixture 
     Fixture { sim, client }
 }
 
+impl Fixture {
+    /// A create of 5.00 USD that must succeed.
+    fn create(&self, terminal_id: &str) -> PaymentSession {
+        self.client
+            .create_payment_session(terminal_id, 5.0, "USD", None)
+            .expect("the create succeeds")
+    }
+}
+
+/// Cancels `token` from another thread after `ms` milliseconds.
+fn cancel_after(token: &CancelToken, ms: u64) -> std::thread::JoinHandle<()> {
+    let token = token.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(ms));
+        token.cancel();
+    })
+}
+
 /// A terminal id with simulator directives, e.g. `tid("+fault=503")`.
 fn tid(directives: &str) -> String {
     format!("{SECRET}{directives}")
@@ -285,10 +303,7 @@ fn an_untrusted_certificate_is_a_tls_error_naming_the_way_out() {
 fn gets_are_retried_on_429_and_gateway_errors() {
     let f = start();
     let id = tid("");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     for directives in [
         "+fault=503+on=get+times=1",
         "+fault=429+on=get+times=2",
@@ -296,10 +311,7 @@ fn gets_are_retried_on_429_and_gateway_errors() {
         "+fault=504+on=get+times=2",
     ] {
         let id2 = tid(directives);
-        let s2 = f
-            .client
-            .create_payment_session(&id2, 5.0, "USD", None)
-            .unwrap();
+        let s2 = f.create(&id2);
         f.client
             .get_payment_session(&id2, s2.challenge_id())
             .unwrap();
@@ -316,10 +328,7 @@ fn gets_are_retried_on_429_and_gateway_errors() {
 fn gets_give_up_after_two_retries() {
     let f = start();
     let id = tid("+fault=503+on=get");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     let e = expect_err(
         f.client.get_payment_session(&id, s.challenge_id()),
         ErrorKind::ServerError,
@@ -333,10 +342,7 @@ fn gets_give_up_after_two_retries() {
 fn a_500_to_a_get_is_not_retried() {
     let f = start();
     let id = tid("+fault=500+on=get");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     expect_err(
         f.client.get_payment_session(&id, s.challenge_id()),
         ErrorKind::ServerError,
@@ -348,18 +354,12 @@ fn a_500_to_a_get_is_not_retried() {
 fn retry_after_is_honoured_and_a_long_one_is_not_waited_for() {
     let f = start();
     let id = tid("+fault=429+on=get+times=1+retry-after=1");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     f.client.get_payment_session(&id, s.challenge_id()).unwrap();
     assert_eq!(f.sim.terminal_stats(&id).gets, 2);
 
     let id = tid("+fault=429+on=get+retry-after=3600");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     let e = expect_err(
         f.client.get_payment_session(&id, s.challenge_id()),
         ErrorKind::RateLimited,
@@ -381,10 +381,7 @@ fn protocol_faults_on_a_get() {
         "drop-mid",
     ] {
         let id = tid(&format!("+fault={fault}+on=get"));
-        let s = f
-            .client
-            .create_payment_session(&id, 5.0, "USD", None)
-            .unwrap();
+        let s = f.create(&id);
         let kind = if fault == "drop-mid" {
             ErrorKind::Network
         } else {
@@ -394,10 +391,7 @@ fn protocol_faults_on_a_get() {
         assert!(!e.outcome_unknown());
     }
     let id = tid("+fault=unknown-status+on=get");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     let got = f.client.get_payment_session(&id, s.challenge_id()).unwrap();
     assert_eq!(got.status(), PaymentStatus::Unknown);
     assert_eq!(got.status_raw(), "REFUNDED");
@@ -407,10 +401,7 @@ fn protocol_faults_on_a_get() {
 fn a_wait_ends_still_pending_at_its_deadline() {
     let f = start();
     let id = tid("+outcome=PENDING");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     expect_err(
         f.client
             .wait_payment_session(&id, s.challenge_id(), Duration::from_millis(350), None),
@@ -426,18 +417,9 @@ fn a_wait_ends_still_pending_at_its_deadline() {
 fn a_wait_is_cancelled_from_another_thread() {
     let f = start();
     let id = tid("+outcome=PENDING");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     let token = CancelToken::new();
-    let canceller = {
-        let token = token.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(250));
-            token.cancel();
-        })
-    };
+    let canceller = cancel_after(&token, 250);
     // Were the cancel not noticed, this wait would end an hour later as STILL_PENDING.
     expect_err(
         f.client.wait_payment_session(
@@ -456,18 +438,9 @@ fn a_cancel_interrupts_a_read_in_flight() {
     let f = start();
     // Every answer to this terminal takes 1.5 s, so the cancel lands while a read is in flight.
     let id = tid("+delay=1500");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     let token = CancelToken::new();
-    let canceller = {
-        let token = token.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(200));
-            token.cancel();
-        })
-    };
+    let canceller = cancel_after(&token, 200);
     let started = std::time::Instant::now();
     expect_err(
         f.client.wait_payment_session(
@@ -489,10 +462,7 @@ fn a_cancel_interrupts_a_read_in_flight() {
 fn a_failing_read_ends_the_wait_with_its_error() {
     let f = start();
     let id = tid("");
-    let s = f
-        .client
-        .create_payment_session(&id, 5.0, "USD", None)
-        .unwrap();
+    let s = f.create(&id);
     expect_err(
         f.client.wait_payment_session(
             "unpaired_000000001",
@@ -509,10 +479,7 @@ fn sequential_calls_reuse_one_connection_and_one_handshake() {
     let f = start();
     let id = tid("");
     for _ in 0..20 {
-        let s = f
-            .client
-            .create_payment_session(&id, 5.0, "USD", None)
-            .unwrap();
+        let s = f.create(&id);
         f.client.get_payment_session(&id, s.challenge_id()).unwrap();
     }
     let stats = f.sim.stats();
