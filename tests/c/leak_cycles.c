@@ -19,26 +19,7 @@
 /* Recognisable, never printed. */
 #define SECRET "tid_SECRET_1eakc0de"
 
-static int failed_checks;
-
-#define CHECK(cond)                                                                     \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      failed_checks++;                                                                  \
-      fprintf(stdout, "#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                                   \
-  } while (0)
-
-#define CHECK_RESULT(call, expected)                                                    \
-  do {                                                                                  \
-    as_result got_ = (call);                                                            \
-    if (got_ != (expected)) {                                                           \
-      failed_checks++;                                                                  \
-      fprintf(stdout, "#   %s:%d: %s gave %s, expected %s\n", __FILE__, __LINE__,      \
-              #call, as_result_name((unsigned int)got_),                                \
-              as_result_name((unsigned int)(expected)));                                \
-    }                                                                                   \
-  } while (0)
+#include "check.h"
 
 static as_client *new_client(const char *base_url, const char *ca_file) {
   as_client_options *o = NULL;

@@ -27,33 +27,7 @@
 
 static const char *base_url;
 static const char *ca_file;
-static int failed_checks;
-
-#define CHECK(cond)                                                                     \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      failed_checks++;                                                                  \
-      fprintf(stdout, "#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                                   \
-  } while (0)
-
-/* The result, and that the last error agrees with it. */
-#define CHECK_RESULT(call, expected)                                                    \
-  do {                                                                                  \
-    as_result got_ = (call);                                                            \
-    if (got_ != (expected)) {                                                           \
-      failed_checks++;                                                                  \
-      fprintf(stdout, "#   %s:%d: %s gave %s, expected %s: %s\n", __FILE__, __LINE__,  \
-              #call, as_result_name((unsigned int)got_),                                \
-              as_result_name((unsigned int)(expected)), as_last_error_message());       \
-    }                                                                                   \
-    if ((expected) == AS_RESULT_OK) {                                                   \
-      CHECK(as_last_error_message()[0] == '\0');                                        \
-    } else {                                                                            \
-      CHECK(as_last_error_message()[0] != '\0');                                        \
-      CHECK(strstr(as_last_error_message(), SECRET) == NULL);                          \
-    }                                                                                   \
-  } while (0)
+#include "check.h"
 
 static char *terminal(const char *directives) {
   static char buf[4][256];
