@@ -1,6 +1,5 @@
 // Waiting, and ending a wait through a CancellationToken (which fires the native cancel token).
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
@@ -22,10 +21,8 @@ namespace Authsignal.Terminal.Tests
                 string tid = Simulator.Tid("+outcome=PENDING");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 cts.CancelAfter(300);
-                var clock = Stopwatch.StartNew();
                 var e = Assert.Catch<OperationCanceledException>(
                     () => client.WaitForPaymentSession(tid, created.ChallengeId, Long, cts.Token));
-                Assert.Less(clock.Elapsed, TimeSpan.FromSeconds(30));
                 Assert.AreEqual(cts.Token, e.CancellationToken);
                 var inner = e.InnerException as AuthsignalTerminalException;
                 Assert.IsNotNull(inner, "the library's exception is the inner one");
@@ -43,10 +40,8 @@ namespace Authsignal.Terminal.Tests
                 string tid = Simulator.Tid("+outcome=PENDING+delay=2000");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 cts.CancelAfter(300);
-                var clock = Stopwatch.StartNew();
                 Assert.Catch<OperationCanceledException>(
                     () => client.WaitForPaymentSession(tid, created.ChallengeId, Long, cts.Token));
-                Assert.Less(clock.Elapsed, TimeSpan.FromSeconds(30));
             }
         }
 

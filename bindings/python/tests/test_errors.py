@@ -5,7 +5,6 @@ from __future__ import annotations
 import pickle
 import socket
 import threading
-import time
 
 import pytest
 
@@ -203,13 +202,11 @@ def test_cancelled_from_another_thread(client: at.Client, make_tid) -> None:
     with at.CancelToken() as token:
         timer = threading.Timer(0.3, token.cancel)
         timer.start()
-        started = time.monotonic()
+        # Were the cancel not noticed, the wait would end an hour later as STILL_PENDING.
         with pytest.raises(at.WaitCancelledError) as caught:
-            client.wait_payment_session(tid, created.challenge_id, timeout=60, cancel=token)
-        elapsed = time.monotonic() - started
+            client.wait_payment_session(tid, created.challenge_id, timeout=3600, cancel=token)
         timer.join()
     assert caught.value.result == "AS_RESULT_CANCELLED"
-    assert elapsed < 30  # far below the 60 s timeout: the cancel ended it
 
 
 def test_a_cancelled_token_cancels_later_waits_too(client: at.Client, make_tid) -> None:
