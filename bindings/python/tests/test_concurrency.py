@@ -13,7 +13,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import authsignal_terminal as at
-
 from conftest import Simulator
 
 SLOW_MS = 1000
