@@ -4,8 +4,9 @@
 #
 # Makes a virtual environment under target/python-venv, installs this package into it
 # (pip builds the Rust library into the workspace's target/ and bundles it) with pytest,
-# runs the tests, and ends with one line "python: N passed, M failed". Exits non-zero on
-# any failure. Extra arguments go to pytest.
+# runs the tests, then `ruff check` and `mypy --strict` over the package (one test each),
+# and ends with one line "python: N passed, M failed". Exits non-zero on any failure.
+# Extra arguments go to pytest.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,7 @@ give_up() {
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv" || give_up "cannot create the virtual environment $venv"
 fi
-"$venv/bin/python" -m pip install --quiet --upgrade pip pytest pytest-timeout \
+"$venv/bin/python" -m pip install --quiet --upgrade pip pytest pytest-timeout ruff mypy \
   || give_up "cannot install pytest"
 # --force-reinstall: always rebuild, so the tests see the library as it is now.
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here" \
@@ -42,5 +43,15 @@ failed=$(( $(count failed) + $(count errors?) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1  # pytest failed without counting a test (no tests collected, usage error, ...)
 fi
+
+# The wrapper stays typed and lint-clean: each is one more test.
+for lint in "ruff check ." "mypy --strict src/authsignal_terminal"; do
+  if "$venv/bin/python" -m $lint; then
+    passed=$((passed + 1))
+  else
+    echo "run-tests.sh: $lint failed" >&2
+    failed=$((failed + 1))
+  fi
+done
 echo "python: $passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ]
