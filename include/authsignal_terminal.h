@@ -304,7 +304,8 @@ enum as_result as_client_get_payment_session(const struct as_client *c,
  * NULL). The API has no cancel endpoint: cancelling stops the waiting here; the
  * terminal's prompt stays until the customer acts or it expires (10 minutes by default).
  * Any other failure of a read (after its retries) ends the wait with that result;
- * waiting again is always safe.
+ * waiting again is always safe. A `timeout_ms` of 0 reads the session once (that read
+ * bounded by the request timeout) and gives `AS_RESULT_STILL_PENDING` if it is.
  *
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many

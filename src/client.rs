@@ -149,7 +149,8 @@ impl Client {
     /// A read still in flight at that moment is abandoned. The API has no cancel endpoint:
     /// the terminal's prompt stays until the customer acts or it expires (10 minutes by
     /// default). Any other failure of a read (after its retries) ends the wait with that
-    /// error; waiting again is always safe.
+    /// error; waiting again is always safe. A `timeout` of zero reads the session once
+    /// (that read bounded by the request timeout) and fails with `StillPending` if it is.
     pub fn wait_payment_session(
         &self,
         terminal_id: &str,
@@ -162,12 +163,20 @@ impl Client {
         let never = CancelToken::new();
         let cancel = cancel.unwrap_or(&never);
         let deadline = Instant::now() + timeout;
+        // Only a zero timeout lets its one read outlive the deadline: it asked for a read.
+        let mut read_deadline = if timeout.is_zero() {
+            Instant::now() + crate::options::MAX_TIMEOUT
+        } else {
+            deadline
+        };
         let mut seen_pending = false;
         loop {
             if cancel.is_cancelled() {
                 return Err(cancelled());
             }
-            match self.poll(terminal_id, challenge_id, deadline, cancel) {
+            let poll = self.poll(terminal_id, challenge_id, read_deadline, cancel);
+            read_deadline = deadline;
+            match poll {
                 Poll::Answer(Ok(session)) if session.status().is_final() => return Ok(session),
                 Poll::Answer(Ok(_)) => {
                     seen_pending = true;

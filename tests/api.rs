@@ -418,6 +418,27 @@ fn a_wait_ends_still_pending_at_its_deadline() {
 }
 
 #[test]
+fn a_wait_of_zero_reads_the_session_once() {
+    let f = start();
+    let pending = tid("+outcome=PENDING");
+    let s = f.create(&pending);
+    expect_err(
+        f.client
+            .wait_payment_session(&pending, s.challenge_id(), Duration::ZERO, None),
+        ErrorKind::StillPending,
+    );
+    assert_eq!(f.sim.terminal_stats(&pending).gets, 1, "exactly one read");
+
+    let decided = tid("+outcome=FAILED+polls=0");
+    let s = f.create(&decided);
+    let done = f
+        .client
+        .wait_payment_session(&decided, s.challenge_id(), Duration::ZERO, None)
+        .unwrap();
+    assert_eq!(done.status(), PaymentStatus::Failed);
+}
+
+#[test]
 fn a_wait_is_cancelled_from_another_thread() {
     let f = start();
     let id = tid("+outcome=PENDING");
