@@ -7,11 +7,15 @@
  * - Every fallible function returns as_result; AS_RESULT_OK is 0 and the numbers are
  *   stable. After any other result, the calling thread's last error says what happened:
  *   as_last_error_message(), as_last_error_http_status(), as_last_error_server_code(),
- *   as_last_error_outcome_unknown(). A successful call clears it.
+ *   as_last_error_outcome_unknown(). A successful call clears it. Only functions that
+ *   return as_result change it: the getters above, as_result_name(), as_version(),
+ *   as_currency_exponent() and the as_payment_session_* getters never do, so they may be
+ *   called in any order after a failure.
  * - Out-params come last. They are written only on success and set to NULL on failure.
  * - Strings in: NUL-terminated UTF-8 (const char *); the library copies what it keeps.
  *   Strings out: borrowed, NUL-terminated UTF-8, valid until the object that owns them is
- *   freed (or, for the last error, until this thread's next call into the library).
+ *   freed (or, for the last error, until this thread next calls a function that returns
+ *   as_result).
  * - The caller frees only what a _new, create, get or wait call handed it, with the
  *   matching _free. Every _free accepts NULL.
  * - No pointer is trusted: NULL where one is required gives AS_RESULT_INVALID_ARGUMENT,
@@ -459,8 +463,8 @@ int as_currency_exponent(const char *currency);
  * The message of the calling thread's last error: what happened, for logs and people.
  *
  * Never NULL; "" when the thread's last call succeeded. The string is borrowed and
- * valid until this thread's next call into the library. It never contains a terminal id
- * in clear.
+ * valid until this thread next calls a function that returns `as_result`. It never
+ * contains a terminal id in clear.
  */
 const char *as_last_error_message(void);
 
@@ -474,7 +478,8 @@ int as_last_error_http_status(void);
  * The server's error code (Authsignal's `errorCode`, e.g. "unauthorized") behind the
  * calling thread's last error, or NULL when the server sent none.
  *
- * The string is borrowed and valid until this thread's next call into the library.
+ * The string is borrowed and valid until this thread next calls a function that returns
+ * `as_result`.
  */
 const char *as_last_error_server_code(void);
 

@@ -125,8 +125,8 @@ pub(crate) fn result_of(result: Result<(), Error>) -> as_result {
 /// The message of the calling thread's last error: what happened, for logs and people.
 ///
 /// Never NULL; "" when the thread's last call succeeded. The string is borrowed and
-/// valid until this thread's next call into the library. It never contains a terminal id
-/// in clear.
+/// valid until this thread next calls a function that returns `as_result`. It never
+/// contains a terminal id in clear.
 #[no_mangle]
 pub extern "C" fn as_last_error_message() -> *const c_char {
     ffi_panic_boundary! { "as_last_error_message",
@@ -146,7 +146,8 @@ pub extern "C" fn as_last_error_http_status() -> c_int {
 /// The server's error code (Authsignal's `errorCode`, e.g. "unauthorized") behind the
 /// calling thread's last error, or NULL when the server sent none.
 ///
-/// The string is borrowed and valid until this thread's next call into the library.
+/// The string is borrowed and valid until this thread next calls a function that returns
+/// `as_result`.
 #[no_mangle]
 pub extern "C" fn as_last_error_server_code() -> *const c_char {
     ffi_panic_boundary! { "as_last_error_server_code",
@@ -248,6 +249,27 @@ mod tests {
         for kind in kinds {
             assert_eq!(as_result::from(kind) as u32, kind.code());
         }
+    }
+
+    #[test]
+    fn getters_leave_the_last_error_alone() {
+        fail(Error::from_http_status(
+            503,
+            br#"{"errorCode":"busy"}"#,
+            true,
+        ));
+        let _ = as_result_name(0);
+        let _ = as_version();
+        let _ = crate::ffi::default_client::as_currency_exponent(c"USD".as_ptr());
+        let _ = crate::ffi::payment_session::as_payment_session_challenge_id(std::ptr::null());
+        let _ = as_last_error_outcome_unknown();
+        let _ = as_last_error_server_code();
+        assert_eq!(as_last_error_http_status(), 503);
+        assert!(as_last_error_outcome_unknown());
+        // SAFETY: valid until this thread next calls a function returning as_result.
+        let message = unsafe { CStr::from_ptr(as_last_error_message()) };
+        assert!(message.to_bytes().starts_with(b"HTTP 503"));
+        assert_eq!(succeed(), as_result::Ok);
     }
 
     #[test]
