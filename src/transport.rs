@@ -48,7 +48,7 @@ pub(crate) struct Transport {
     headers: FixedHeaders,
     /// The parsed URI of the POST path (see `post_uri`).
     post_uri: OnceLock<(&'static str, Uri)>,
-    resolver: Arc<CachingResolver>,
+    resolver: SharedResolver,
 }
 
 impl Transport {
@@ -75,11 +75,11 @@ impl Transport {
                 .map_err(|_| Error::invalid_argument("proxy URL is not valid"))?;
             config = config.proxy(Some(proxy));
         }
-        let resolver = Arc::new(CachingResolver::default());
+        let resolver = SharedResolver(Arc::new(CachingResolver::default()));
         let agent = ureq::Agent::with_parts(
             config.build(),
             DefaultConnector::default(),
-            SharedResolver(Arc::clone(&resolver)),
+            SharedResolver(Arc::clone(&resolver.0)),
         );
         Ok(Transport {
             agent,
@@ -90,18 +90,6 @@ impl Transport {
         })
     }
 
-    /// After a failed exchange, forgets looked-up addresses: they may be stale, and the
-    /// next connection (a retry) looks the host up again.
-    fn forget_addresses_on_failure(
-        &self,
-        result: Result<Answer, ureq::Error>,
-    ) -> Result<Answer, ureq::Error> {
-        if result.is_err() {
-            self.resolver.forget();
-        }
-        result
-    }
-
     /// `POST {base}{path}` with a JSON body.
     pub fn post_json(
         &self,
@@ -109,25 +97,44 @@ impl Transport {
         terminal_id: &str,
         json: &str,
     ) -> Result<Answer, ureq::Error> {
-        let result = logged("POST", path, terminal_id, || {
-            let mut request = Request::new(json);
-            *request.method_mut() = Method::POST;
-            *request.uri_mut() = self.post_uri(path)?;
-            *request.headers_mut() = self.headers.build(terminal_id, true)?;
-            read_answer(self.agent.run(request)?)
-        });
-        self.forget_addresses_on_failure(result)
+        self.exchange(
+            Method::POST,
+            path,
+            terminal_id,
+            || self.post_uri(path),
+            json,
+        )
     }
 
     /// `GET {base}{path}`.
     pub fn get(&self, path: &str, terminal_id: &str) -> Result<Answer, ureq::Error> {
-        let result = logged("GET", path, terminal_id, || {
-            let mut request = Request::new(());
-            *request.uri_mut() = self.uri(path)?;
-            *request.headers_mut() = self.headers.build(terminal_id, false)?;
+        self.exchange(Method::GET, path, terminal_id, || self.uri(path), ())
+    }
+
+    /// Sends one request (a body means JSON) and reads its answer, logged. After a
+    /// failed exchange it forgets looked-up addresses: they may be stale, and the next
+    /// connection (a retry) looks the host up again.
+    fn exchange<B: ureq::AsSendBody>(
+        &self,
+        method: Method,
+        path: &str,
+        terminal_id: &str,
+        uri: impl FnOnce() -> Result<Uri, ureq::Error>,
+        body: B,
+    ) -> Result<Answer, ureq::Error> {
+        let json_body = method == Method::POST;
+        let name = method.clone();
+        let result = logged(name.as_str(), path, terminal_id, || {
+            let mut request = Request::new(body);
+            *request.uri_mut() = uri()?;
+            *request.headers_mut() = self.headers.build(terminal_id, json_body)?;
+            *request.method_mut() = method;
             read_answer(self.agent.run(request)?)
         });
-        self.forget_addresses_on_failure(result)
+        if result.is_err() {
+            self.resolver.0.forget();
+        }
+        result
     }
 
     /// The URI of a POST: always the same path, so it is parsed once and then cloned
@@ -212,9 +219,9 @@ impl FixedHeaders {
 #[derive(Debug, Default)]
 struct CachingResolver {
     inner: DefaultResolver,
-    /// (scheme and authority, addresses, when looked up); a client talks to one server
-    /// and at most one proxy.
-    cache: Mutex<Vec<(String, ResolvedSocketAddrs, Instant)>>,
+    /// (scheme, authority, addresses, when looked up); a client talks to one server and
+    /// at most one proxy.
+    cache: Mutex<Vec<(String, String, ResolvedSocketAddrs, Instant)>>,
 }
 
 impl CachingResolver {
@@ -223,39 +230,6 @@ impl CachingResolver {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-    }
-
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if let Some(addrs) = self.literal(uri, config) {
-            return Ok(addrs);
-        }
-        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return self.inner.resolve(uri, config, timeout);
-        };
-        let now = Instant::now();
-        {
-            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            cache.retain(|(_, _, at)| now.duration_since(*at) < DNS_CACHE_AGE);
-            if let Some((_, addrs, _)) = cache.iter().find(|(key, _, _)| {
-                key.len() == scheme.len() + authority.as_str().len()
-                    && key.starts_with(scheme)
-                    && key.ends_with(authority.as_str())
-            }) {
-                return Ok(addrs.clone());
-            }
-        }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= 4 {
-            cache.remove(0);
-        }
-        cache.push((format!("{scheme}{authority}"), addrs.clone(), now));
-        Ok(addrs)
     }
 
     /// The address of a URI whose host is an IP literal: nothing to look up.
@@ -295,7 +269,35 @@ impl Resolver for SharedResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, timeout)
+        if let Some(addrs) = self.0.literal(uri, config) {
+            return Ok(addrs);
+        }
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return self.0.inner.resolve(uri, config, timeout);
+        };
+        let now = Instant::now();
+        {
+            let mut cache = self.0.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            cache.retain(|(_, _, _, at)| now.duration_since(*at) < DNS_CACHE_AGE);
+            if let Some((_, _, addrs, _)) = cache
+                .iter()
+                .find(|(s, a, _, _)| s == scheme && a == authority.as_str())
+            {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.0.inner.resolve(uri, config, timeout)?;
+        let mut cache = self.0.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= 4 {
+            cache.remove(0);
+        }
+        cache.push((
+            scheme.to_string(),
+            authority.to_string(),
+            addrs.clone(),
+            now,
+        ));
+        Ok(addrs)
     }
 }
 
