@@ -117,9 +117,7 @@ impl Client {
         let transport = &self.inner.transport;
         retrying(("POST", CREATE_PATH), None, || {
             match transport.post_json(CREATE_PATH, terminal_id, &body) {
-                Ok(answer) => {
-                    Attempt::Done(session_from(answer, true).map_err(|e| e.redacting(terminal_id)))
-                }
+                Ok(answer) => Attempt::Done(session_from(answer, true, terminal_id)),
                 // Only a failure before the request left the machine may be tried again: a
                 // second prompt on the customer's terminal is worse than an error.
                 Err(e) if is_connect_failure(&e) => {
@@ -282,13 +280,10 @@ impl Inner {
         retrying(("GET", &path), cancel, || {
             match self.transport.get(&path, terminal_id) {
                 Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
-                    Error::from_http_status(answer.status, &answer.body, false)
-                        .redacting(terminal_id),
+                    status_error(&answer, false, terminal_id),
                     answer.retry_after,
                 ),
-                Ok(answer) => {
-                    Attempt::Done(session_from(answer, false).map_err(|e| e.redacting(terminal_id)))
-                }
+                Ok(answer) => Attempt::Done(session_from(answer, false, terminal_id)),
                 Err(e) if is_connect_failure(&e) => {
                     Attempt::Retry(Error::from_transport(e, false), None)
                 }
@@ -371,15 +366,21 @@ fn is_connect_failure(e: &ureq::Error) -> bool {
     }
 }
 
+/// The error for an answer outside 2xx. This is where the server's own text enters an
+/// error, so a terminal id the server repeated is redacted here.
+fn status_error(answer: &Answer, creating: bool, terminal_id: &str) -> Error {
+    Error::from_http_status(answer.status, &answer.body, creating).redacting(terminal_id)
+}
+
 /// Turns an answer into a session or an error. `creating` says whether it answers a
 /// create, where a 2xx that cannot be read still means a session probably exists.
-fn session_from(answer: Answer, creating: bool) -> Result<PaymentSession, Error> {
+fn session_from(
+    answer: Answer,
+    creating: bool,
+    terminal_id: &str,
+) -> Result<PaymentSession, Error> {
     if !(200..300).contains(&answer.status) {
-        return Err(Error::from_http_status(
-            answer.status,
-            &answer.body,
-            creating,
-        ));
+        return Err(status_error(&answer, creating, terminal_id));
     }
     PaymentSession::parse(&answer.body).map_err(|e| {
         if creating {
@@ -483,10 +484,10 @@ mod tests {
             body: body.to_vec(),
             retry_after: None,
         };
-        let e = session_from(answer(b"{oops"), true).unwrap_err();
+        let e = session_from(answer(b"{oops"), true, "tid").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Protocol);
         assert!(e.outcome_unknown());
-        let e = session_from(answer(b"{oops"), false).unwrap_err();
+        let e = session_from(answer(b"{oops"), false, "tid").unwrap_err();
         assert!(!e.outcome_unknown());
     }
 
