@@ -31,10 +31,7 @@ finish() {
   summary dist
   exit
 }
-version=$(awk '
-  /^\[/ { in_package = ($0 == "[package]") }
-  in_package && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }
-' Cargo.toml)
+version=$(scripts/cargo-version.sh)
 echo "# version $version (Cargo.toml)"
 
 # ---- build ---------------------------------------------------------------------------

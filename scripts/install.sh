@@ -48,10 +48,7 @@ for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR"; do
 done
 
 # The one version, from Cargo.toml's [package] table.
-version=$(awk '
-  /^\[/ { in_package = ($0 == "[package]") }
-  in_package && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }
-' Cargo.toml)
+version=$(scripts/cargo-version.sh)
 [[ "$version" =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]] || {
   echo "install: cannot read a MAJOR.MINOR.PATCH version from Cargo.toml (got '$version')" >&2
   exit 2

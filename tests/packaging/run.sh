@@ -23,10 +23,7 @@ MAKE=${MAKE:-make}
 
 . scripts/tap.sh
 
-version=$(awk '
-  /^\[/ { in_package = ($0 == "[package]") }
-  in_package && /^version[ \t]*=/ { gsub(/.*=[ \t]*"|".*/, ""); print; exit }
-' Cargo.toml)
+version=$(scripts/cargo-version.sh)
 IFS=. read -r major minor patch <<<"$version"
 if [ "$major" = 0 ]; then abi="0.$minor"; else abi="$major"; fi
 soname=libauthsignal_terminal.so.$abi
