@@ -1,7 +1,13 @@
 //! A cancel token: lets one thread stop another thread's wait promptly.
+//!
+//! Cancelling wakes the waiting thread's pause and shuts down the socket of the request it
+//! has in flight (see `wire.rs`), so the wait returns on its own thread at once: no
+//! thread is left reading on its behalf.
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
+
+use crate::wire::Watch;
 
 /// Stops a [`Client::wait_payment_session`](crate::Client::wait_payment_session) from any
 /// thread. Cloning gives another handle to the same token; once cancelled it stays
@@ -11,7 +17,37 @@ use std::time::{Duration, Instant};
 /// prompt stays until the customer acts or it expires.
 #[derive(Debug, Clone, Default)]
 pub struct CancelToken {
-    inner: Arc<(Mutex<bool>, Condvar)>,
+    inner: Arc<(Mutex<State>, Condvar)>,
+}
+
+#[derive(Default)]
+struct State {
+    cancelled: bool,
+    /// The requests in flight under this token.
+    watches: Vec<Weak<Watch>>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("cancelled", &self.cancelled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Keeps a request registered with a token while it is in flight.
+pub(crate) struct Watching<'a> {
+    token: &'a CancelToken,
+    watch: Weak<Watch>,
+}
+
+impl Drop for Watching<'_> {
+    fn drop(&mut self) {
+        self.token
+            .state()
+            .watches
+            .retain(|w| !Weak::ptr_eq(w, &self.watch) && w.strong_count() > 0);
+    }
 }
 
 impl CancelToken {
@@ -21,34 +57,65 @@ impl CancelToken {
     }
 
     /// Cancels every wait using this token, now and later. Safe from any thread.
+    /// A request in flight under the token is stopped by shutting its socket down.
     pub fn cancel(&self) {
-        let (flag, condvar) = &*self.inner;
-        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        condvar.notify_all();
+        let watches = {
+            let mut state = self.state();
+            state.cancelled = true;
+            std::mem::take(&mut state.watches)
+        };
+        self.inner.1.notify_all();
+        for watch in watches.iter().filter_map(Weak::upgrade) {
+            watch.interrupt();
+        }
     }
 
     /// True once [`cancel`](Self::cancel) has been called.
     pub fn is_cancelled(&self) -> bool {
-        *self.inner.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state().cancelled
+    }
+
+    /// Registers a request in flight, so that [`cancel`](Self::cancel) stops it; a token
+    /// already cancelled stops it at once.
+    pub(crate) fn watching(&self, watch: &Arc<Watch>) -> Watching<'_> {
+        let cancelled = {
+            let mut state = self.state();
+            if !state.cancelled {
+                state.watches.push(Arc::downgrade(watch));
+            }
+            state.cancelled
+        };
+        if cancelled {
+            watch.interrupt();
+        }
+        Watching {
+            token: self,
+            watch: Arc::downgrade(watch),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Sleeps for `duration` or until the token is cancelled, whichever comes first.
     /// Returns true when cancelled.
     pub(crate) fn sleep(&self, duration: Duration) -> bool {
-        let (flag, condvar) = &*self.inner;
         let deadline = Instant::now() + duration;
-        let mut cancelled = flag.lock().unwrap_or_else(PoisonError::into_inner);
-        while !*cancelled {
+        let mut state = self.state();
+        while !state.cancelled {
             let now = Instant::now();
             if now >= deadline {
                 break;
             }
-            cancelled = condvar
-                .wait_timeout(cancelled, deadline - now)
+            state = self
+                .inner
+                .1
+                .wait_timeout(state, deadline - now)
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        *cancelled
+        state.cancelled
     }
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +12,7 @@ use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
 use crate::session::PaymentSession;
-use crate::transport::{Answer, Transport};
+use crate::transport::{Answer, Failure, Limits, Transport};
 use crate::validate;
 
 /// A GET is sent at most this many times (the first try and 2 retries).
@@ -22,8 +21,6 @@ const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 /// A `Retry-After` longer than this is not waited for: the error goes to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
-/// How often a wait looks at its cancel token while a read is in flight.
-const CANCEL_CHECK: Duration = Duration::from_millis(20);
 
 const CREATE_PATH: &str = "/terminal/payment-session";
 
@@ -115,16 +112,12 @@ impl Client {
         let reference = validate::reference(reference)?;
         let body = create_body(&money, reference);
         let transport = &self.inner.transport;
-        retrying(("POST", CREATE_PATH), None, || {
-            match transport.post_json(CREATE_PATH, terminal_id, &body) {
-                Ok(answer) => Attempt::Done(session_from(answer, true, terminal_id)),
-                // Only a failure before the request left the machine may be tried again: a
-                // second prompt on the customer's terminal is worse than an error.
-                Err(e) if is_connect_failure(&e) => {
-                    Attempt::Retry(Error::from_transport(e, true), None)
-                }
-                Err(e) => Attempt::Done(Err(Error::from_transport(e, true))),
-            }
+        retrying(("POST", CREATE_PATH), Limits::default(), || {
+            judge(
+                Call::Create,
+                transport.post_json(CREATE_PATH, terminal_id, &body),
+                terminal_id,
+            )
         })
     }
 
@@ -137,18 +130,20 @@ impl Client {
     ) -> Result<PaymentSession, Error> {
         validate::terminal_id(terminal_id)?;
         validate::challenge_id(challenge_id)?;
-        self.inner.get(terminal_id, challenge_id, None)
+        self.inner.get(terminal_id, challenge_id, Limits::default())
     }
 
     /// Reads the session until it leaves `Pending`, and returns it then.
     ///
     /// Fails with [`ErrorKind::StillPending`] when `timeout` passes while the session is
     /// still pending, and with [`ErrorKind::Cancelled`] within 100 ms of `cancel` firing.
-    /// A read still in flight at that moment is abandoned. The API has no cancel endpoint:
-    /// the terminal's prompt stays until the customer acts or it expires (10 minutes by
-    /// default). Any other failure of a read (after its retries) ends the wait with that
-    /// error; waiting again is always safe. A `timeout` of zero reads the session once
-    /// (that read bounded by the request timeout) and fails with `StillPending` if it is.
+    /// The wait runs on the calling thread: a read in flight when the token fires or the
+    /// deadline passes is stopped by closing its connection, and no thread of the library
+    /// goes on after the wait returns. The API has no cancel endpoint: the terminal's
+    /// prompt stays until the customer acts or it expires (10 minutes by default). Any
+    /// other failure of a read (after its retries) ends the wait with that error; waiting
+    /// again is always safe. A `timeout` of zero reads the session once (that read bounded
+    /// by the request timeout) and fails with `StillPending` if it is.
     pub fn wait_payment_session(
         &self,
         terminal_id: &str,
@@ -162,27 +157,27 @@ impl Client {
         let cancel = cancel.unwrap_or(&never);
         let deadline = Instant::now() + timeout;
         // Only a zero timeout lets its one read outlive the deadline: it asked for a read.
-        let mut read_deadline = if timeout.is_zero() {
-            Instant::now() + crate::options::MAX_TIMEOUT
-        } else {
-            deadline
-        };
+        let mut read_deadline = (!timeout.is_zero()).then_some(deadline);
         let mut seen_pending = false;
         loop {
             if cancel.is_cancelled() {
                 return Err(cancelled());
             }
-            let poll = self.poll(terminal_id, challenge_id, read_deadline, cancel);
-            read_deadline = deadline;
-            match poll {
-                Poll::Answer(Ok(session)) if session.status().is_final() => return Ok(session),
-                Poll::Answer(Ok(_)) => {
+            let limits = Limits {
+                cancel: Some(cancel),
+                deadline: read_deadline,
+            };
+            read_deadline = Some(deadline);
+            match self.inner.get(terminal_id, challenge_id, limits) {
+                Ok(session) if session.status().is_final() => return Ok(session),
+                Ok(_) => {
                     seen_pending = true;
                     log_line!(Debug, "payment session {challenge_id} is still PENDING");
                 }
-                Poll::Answer(Err(e)) => return Err(e),
-                Poll::Cancelled => return Err(cancelled()),
-                Poll::DeadlinePassed => break,
+                Err(_) if cancel.is_cancelled() => return Err(cancelled()),
+                // The read was cut short by the wait's own deadline.
+                Err(e) if e.kind() == ErrorKind::Timeout && Instant::now() >= deadline => break,
+                Err(e) => return Err(e),
             }
             let now = Instant::now();
             if now >= deadline {
@@ -210,63 +205,6 @@ impl Client {
             )
         })
     }
-
-    /// One read of the session on a helper thread, so that the caller notices its cancel
-    /// token and its deadline while the read is in flight.
-    fn poll(
-        &self,
-        terminal_id: &str,
-        challenge_id: &str,
-        deadline: Instant,
-        cancel: &CancelToken,
-    ) -> Poll {
-        let (tx, rx) = mpsc::channel();
-        let abandon = CancelToken::new();
-        let reader = {
-            let inner = Arc::clone(&self.inner);
-            let (terminal_id, challenge_id) = (terminal_id.to_string(), challenge_id.to_string());
-            let abandon = abandon.clone();
-            move || {
-                // The receiver may be gone when the wait was abandoned: nothing to tell then.
-                let _ = tx.send(inner.get(&terminal_id, &challenge_id, Some(&abandon)));
-            }
-        };
-        if let Err(e) = std::thread::Builder::new()
-            .name("authsignal-terminal-poll".into())
-            .spawn(reader)
-        {
-            return Poll::Answer(Err(Error::internal(format!(
-                "could not start a thread to read the session: {e}"
-            ))));
-        }
-        loop {
-            let now = Instant::now();
-            if now >= deadline {
-                abandon.cancel();
-                return Poll::DeadlinePassed;
-            }
-            match rx.recv_timeout(CANCEL_CHECK.min(deadline - now)) {
-                Ok(result) => return Poll::Answer(result),
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if cancel.is_cancelled() {
-                        abandon.cancel();
-                        return Poll::Cancelled;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Poll::Answer(Err(Error::internal(
-                        "the thread reading the session stopped without an answer (a panic)",
-                    )))
-                }
-            }
-        }
-    }
-}
-
-enum Poll {
-    Answer(Result<PaymentSession, Error>),
-    Cancelled,
-    DeadlinePassed,
 }
 
 impl Inner {
@@ -274,31 +212,83 @@ impl Inner {
         &self,
         terminal_id: &str,
         challenge_id: &str,
-        cancel: Option<&CancelToken>,
+        limits: Limits<'_>,
     ) -> Result<PaymentSession, Error> {
         let path = format!("{CREATE_PATH}/{challenge_id}");
-        retrying(("GET", &path), cancel, || {
-            match self.transport.get(&path, terminal_id) {
-                Ok(answer) if matches!(answer.status, 429 | 502 | 503 | 504) => Attempt::Retry(
-                    status_error(&answer, false, terminal_id),
-                    answer.retry_after,
-                ),
-                Ok(answer) => Attempt::Done(session_from(answer, false, terminal_id)),
-                Err(e) if is_connect_failure(&e) => {
-                    Attempt::Retry(Error::from_transport(e, false), None)
-                }
-                Err(e) => Attempt::Done(Err(Error::from_transport(e, false))),
-            }
+        retrying(("GET", &path), limits, || {
+            judge(
+                Call::Read { challenge_id },
+                self.transport.get(&path, terminal_id, limits),
+                terminal_id,
+            )
         })
+    }
+}
+
+/// The calls of the Terminal API, as far as judging their results goes.
+#[derive(Clone, Copy)]
+enum Call<'a> {
+    /// A create: sent again only when no byte of it reached the server.
+    Create,
+    /// A read of one session: always safe to send again.
+    Read { challenge_id: &'a str },
+}
+
+/// What one exchange means: the one place that decides, from what the wire saw, whether
+/// to try again and whether a create's outcome is unknown, so the two never disagree.
+///
+/// A create's outcome is unknown exactly when a byte of it reached a socket and no
+/// complete, readable 2xx and no 4xx (a definitive refusal) came back.
+fn judge(call: Call<'_>, result: Result<Answer, Failure>, terminal_id: &str) -> Attempt {
+    let creating = matches!(call, Call::Create);
+    match result {
+        Ok(answer) if (200..300).contains(&answer.status) => {
+            Attempt::Done(session_from(&answer, call))
+        }
+        Ok(answer) if !creating && matches!(answer.status, 429 | 502 | 503 | 504) => {
+            Attempt::Retry(status_error(&answer, terminal_id), answer.retry_after)
+        }
+        Ok(answer) if (400..500).contains(&answer.status) => {
+            Attempt::Done(Err(status_error(&answer, terminal_id)))
+        }
+        Ok(answer) => {
+            let error = status_error(&answer, terminal_id);
+            Attempt::Done(Err(if creating {
+                error.outcome_unknown_after_sending()
+            } else {
+                error
+            }))
+        }
+        Err(failure) => {
+            let error = Error::from_transport(&failure.error, failure.written);
+            let transient = match error.kind() {
+                ErrorKind::Network => true,
+                ErrorKind::Timeout => !failure.written,
+                _ => false,
+            };
+            // A create whose bytes may have reached the server is never sent again: a
+            // second prompt on the customer's terminal is worse than an error.
+            let may_resend = !creating || !failure.written;
+            if failure.interrupted {
+                Attempt::Done(Err(cancelled()))
+            } else if transient && may_resend {
+                Attempt::Retry(error, None)
+            } else if creating && failure.written {
+                Attempt::Done(Err(error.outcome_unknown_after_sending()))
+            } else {
+                Attempt::Done(Err(error))
+            }
+        }
     }
 }
 
 /// Runs `attempt` up to [`MAX_ATTEMPTS`] times while it asks for a retry, pausing with
 /// jittered exponential backoff, or for the server's `Retry-After` when it is at most
-/// [`MAX_RETRY_AFTER`]. A cancelled token ends the retries with the last error.
+/// [`MAX_RETRY_AFTER`]. A cancelled token ends the retries with the last error, and no
+/// pause runs past the limits' deadline.
 fn retrying(
     (method, path): (&str, &str),
-    cancel: Option<&CancelToken>,
+    limits: Limits<'_>,
     mut attempt: impl FnMut() -> Attempt,
 ) -> Result<PaymentSession, Error> {
     let mut number = 1;
@@ -331,7 +321,11 @@ fn retrying(
                     pause.as_millis(),
                     number + 1
                 );
-                let cancelled = match cancel {
+                let pause = match limits.deadline {
+                    Some(deadline) => pause.min(deadline.saturating_duration_since(Instant::now())),
+                    None => pause,
+                };
+                let cancelled = match limits.cancel {
                     Some(token) => token.sleep(pause),
                     None => {
                         std::thread::sleep(pause);
@@ -356,46 +350,36 @@ fn backoff(number: u32) -> Duration {
     full.mul_f64(fraction)
 }
 
-/// True when the request certainly never left the machine: DNS or connect failure.
-fn is_connect_failure(e: &ureq::Error) -> bool {
-    match e {
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
-        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => true,
-        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
-        _ => false,
-    }
-}
-
 /// The error for an answer outside 2xx. This is where the server's own text enters an
 /// error, so a terminal id the server repeated is redacted here.
-fn status_error(answer: &Answer, creating: bool, terminal_id: &str) -> Error {
-    Error::from_http_status(answer.status, &answer.body, creating).redacting(terminal_id)
+fn status_error(answer: &Answer, terminal_id: &str) -> Error {
+    Error::from_http_status(answer.status, &answer.body).redacting(terminal_id)
 }
 
-/// Turns an answer into a session or an error. `creating` says whether it answers a
-/// create, where a 2xx that cannot be read still means a session probably exists.
-fn session_from(
-    answer: Answer,
-    creating: bool,
-    terminal_id: &str,
-) -> Result<PaymentSession, Error> {
-    if !(200..300).contains(&answer.status) {
-        return Err(status_error(&answer, creating, terminal_id));
-    }
-    PaymentSession::parse(&answer.body).map_err(|e| {
-        if creating {
+/// Reads a 2xx answer. A create's 2xx that cannot be read still means a session probably
+/// exists; a read's answer must be about the session asked for.
+fn session_from(answer: &Answer, call: Call<'_>) -> Result<PaymentSession, Error> {
+    let parsed = PaymentSession::parse(&answer.body);
+    match (parsed, call) {
+        (Ok(session), Call::Read { challenge_id }) if session.challenge_id() != challenge_id => {
+            Err(Error::protocol(
+                "the server answered with another payment session than the one asked for",
+            )
+            .with_http_status(answer.status))
+        }
+        (Ok(session), _) => Ok(session),
+        (Err(e), Call::Create) => {
             let message = format!(
                 "{}; the server accepted the request (HTTP {}), so the payment session was probably created: check the terminal before creating again",
                 e.message(),
                 answer.status
             );
-            Error::new(e.kind(), message)
+            Err(Error::new(e.kind(), message)
                 .with_outcome_unknown(true)
-                .with_http_status(answer.status)
-        } else {
-            e.with_http_status(answer.status)
+                .with_http_status(answer.status))
         }
-    })
+        (Err(e), Call::Read { .. }) => Err(e.with_http_status(answer.status)),
+    }
 }
 
 /// The create request's JSON. The amount is written from exact minor units; the
@@ -463,32 +447,128 @@ mod tests {
         }
     }
 
+    fn answer(status: u16, body: &[u8]) -> Answer {
+        Answer {
+            status,
+            body: body.to_vec(),
+            retry_after: None,
+        }
+    }
+
+    fn failure(error: ureq::Error, written: bool) -> Failure {
+        Failure {
+            error,
+            written,
+            interrupted: false,
+        }
+    }
+
+    /// (retried, outcome unknown) for a create's result.
+    fn create_verdict(result: Result<Answer, Failure>) -> (bool, bool) {
+        match judge(Call::Create, result, "tid") {
+            Attempt::Retry(e, _) => {
+                assert!(!e.outcome_unknown(), "{e:?}");
+                (true, false)
+            }
+            Attempt::Done(Ok(_)) => (false, false),
+            Attempt::Done(Err(e)) => (false, e.outcome_unknown()),
+        }
+    }
+
     #[test]
-    fn connect_failures_are_the_only_retryable_transport_errors() {
-        assert!(is_connect_failure(&ureq::Error::HostNotFound));
-        assert!(is_connect_failure(&ureq::Error::Io(
-            std::io::ErrorKind::ConnectionRefused.into()
-        )));
-        assert!(!is_connect_failure(&ureq::Error::Io(
-            std::io::ErrorKind::ConnectionReset.into()
-        )));
-        assert!(!is_connect_failure(&ureq::Error::Timeout(
-            ureq::Timeout::Global
-        )));
+    fn a_create_is_judged_by_what_the_wire_saw_not_by_the_error_type() {
+        use std::io::ErrorKind as Io;
+        let tls = || ureq::Error::Rustls(rustls::Error::DecryptError);
+        // Nothing written: certainly not created; transient failures are tried again.
+        for (error, retried) in [
+            (ureq::Error::HostNotFound, true),
+            (ureq::Error::ConnectionFailed, true),
+            (ureq::Error::Io(Io::ConnectionRefused.into()), true),
+            (ureq::Error::Timeout(ureq::Timeout::Connect), true),
+            (ureq::Error::ConnectProxyFailed("403".into()), true),
+            (tls(), false),
+        ] {
+            let shown = format!("{error:?}");
+            assert_eq!(
+                create_verdict(Err(failure(error, false))),
+                (retried, false),
+                "{shown}"
+            );
+        }
+        // A byte written: never sent again, and the outcome is unknown, whatever the error.
+        for error in [
+            ureq::Error::Io(Io::ConnectionReset.into()),
+            ureq::Error::Io(Io::UnexpectedEof.into()),
+            ureq::Error::Timeout(ureq::Timeout::Global),
+            tls(),
+            ureq::Error::HostNotFound,
+        ] {
+            let shown = format!("{error:?}");
+            assert_eq!(
+                create_verdict(Err(failure(error, true))),
+                (false, true),
+                "{shown}"
+            );
+        }
+        // Answers: a 4xx is definitive, anything else but a readable 2xx leaves doubt.
+        assert_eq!(create_verdict(Ok(answer(400, b""))), (false, false));
+        assert_eq!(create_verdict(Ok(answer(429, b""))), (false, false));
+        for status in [100, 303, 500, 503, 600, 999] {
+            assert_eq!(
+                create_verdict(Ok(answer(status, b""))),
+                (false, true),
+                "{status}"
+            );
+        }
+        assert_eq!(create_verdict(Ok(answer(200, b"{oops"))), (false, true));
+    }
+
+    #[test]
+    fn a_read_is_always_safe_to_send_again() {
+        let read = Call::Read { challenge_id: "c1" };
+        let retried = |result| matches!(judge(read, result, "tid"), Attempt::Retry(..));
+        let reset = || ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into());
+        // A kept-alive connection the server had closed fails after the request was written.
+        assert!(retried(Err(failure(reset(), true))));
+        assert!(retried(Err(failure(ureq::Error::HostNotFound, false))));
+        assert!(retried(Ok(answer(503, b""))));
+        assert!(!retried(Ok(answer(500, b""))));
+        assert!(!retried(Err(failure(
+            ureq::Error::Timeout(ureq::Timeout::Global),
+            true
+        ))));
+        let cancelled = Failure {
+            interrupted: true,
+            ..failure(reset(), true)
+        };
+        match judge(read, Err(cancelled), "tid") {
+            Attempt::Done(Err(e)) => assert_eq!(e.kind(), ErrorKind::Cancelled),
+            _ => panic!("an interrupted read must end as cancelled"),
+        }
     }
 
     #[test]
     fn an_unreadable_2xx_to_a_create_leaves_the_outcome_unknown() {
-        let answer = |body: &[u8]| Answer {
-            status: 200,
-            body: body.to_vec(),
-            retry_after: None,
-        };
-        let e = session_from(answer(b"{oops"), true, "tid").unwrap_err();
+        let e = session_from(&answer(200, b"{oops"), Call::Create).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Protocol);
         assert!(e.outcome_unknown());
-        let e = session_from(answer(b"{oops"), false, "tid").unwrap_err();
+        let read = Call::Read { challenge_id: "c1" };
+        let e = session_from(&answer(200, b"{oops"), read).unwrap_err();
         assert!(!e.outcome_unknown());
+    }
+
+    #[test]
+    fn a_read_answered_with_another_session_is_refused() {
+        let body = br#"{"challengeId":"other","status":"COMPLETED"}"#;
+        let mine = Call::Read {
+            challenge_id: "mine",
+        };
+        let e = session_from(&answer(200, body), mine).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol);
+        let other = Call::Read {
+            challenge_id: "other",
+        };
+        assert!(session_from(&answer(200, body), other).is_ok());
     }
 
     #[test]

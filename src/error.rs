@@ -153,18 +153,29 @@ impl Error {
         self.outcome_unknown
     }
 
-    /// Builds the error for an HTTP answer outside 2xx, from its status and body.
-    ///
-    /// `creating` says whether the request was a create: a 5xx to a create may have
-    /// created a session.
-    pub(crate) fn from_http_status(status: u16, body: &[u8], creating: bool) -> Self {
+    /// Marks a create that failed after a byte of it reached the server, with no
+    /// complete 2xx or definitive 4xx answer: the payment session may exist. The message
+    /// then tells the caller to check the terminal.
+    pub(crate) fn outcome_unknown_after_sending(mut self) -> Self {
+        if !self.outcome_unknown {
+            self.outcome_unknown = true;
+            self.message.push_str(
+                "; the request reached the server, so the payment session may have been created: check the terminal before creating again",
+            );
+        }
+        self
+    }
+
+    /// Builds the error for an HTTP answer outside 2xx, from its status and body. Whether
+    /// it leaves a create's outcome unknown is decided by the client, which knows the call.
+    pub(crate) fn from_http_status(status: u16, body: &[u8]) -> Self {
         let kind = match status {
             401 => ErrorKind::Unauthorized,
             404 => ErrorKind::NotFound,
             429 => ErrorKind::RateLimited,
+            400..=499 => ErrorKind::InvalidRequest,
             500..=599 => ErrorKind::ServerError,
-            300..=399 => ErrorKind::Protocol,
-            _ => ErrorKind::InvalidRequest,
+            _ => ErrorKind::Protocol,
         };
         let server = ServerError::parse(body);
         let mut message = match kind {
@@ -176,12 +187,13 @@ impl Error {
             }
             ErrorKind::RateLimited => format!("HTTP {status}: too many requests"),
             ErrorKind::ServerError => format!("HTTP {status}: the server failed"),
-            ErrorKind::Protocol => {
+            ErrorKind::InvalidRequest => format!("HTTP {status}: the server refused the request"),
+            _ if (300..400).contains(&status) => {
                 format!(
                     "HTTP {status}: the server answered with a redirect, which is never followed"
                 )
             }
-            _ => format!("HTTP {status}: the server refused the request"),
+            _ => format!("HTTP {status}: not an answer the Terminal API gives"),
         };
         if let Some(code) = &server.code {
             message.push_str(&format!(" ({code})"));
@@ -190,154 +202,121 @@ impl Error {
             message.push_str(": ");
             message.push_str(description);
         }
-        let outcome_unknown = creating && kind == ErrorKind::ServerError;
-        if outcome_unknown {
-            message.push_str(
-                "; the payment session may still have been created: check the terminal before creating again",
-            );
-        }
         Error {
             kind,
             message,
             http_status: Some(status),
             server_code: server.code,
             server_description: server.description,
-            outcome_unknown,
+            outcome_unknown: false,
         }
     }
 
-    /// Builds the error for a request that got no usable HTTP answer.
-    ///
-    /// `creating` says whether the request was a create; then `outcome_unknown` is false
-    /// only when the failure provably happened before the request left the machine.
-    pub(crate) fn from_transport(err: ureq::Error, creating: bool) -> Self {
-        let (kind, what, before_sending) = classify_transport(&err);
-        let mut message = what;
-        let outcome_unknown = creating && !before_sending;
-        if outcome_unknown {
-            message.push_str(
-                "; the request may have reached the server, so the payment session may have been created: check the terminal before creating again",
+    /// Builds the error for a request that got no usable HTTP answer. `written` says
+    /// whether a byte of the request reached a socket: a TLS failure before that is a
+    /// handshake or certificate problem; after it, the connection broke.
+    pub(crate) fn from_transport(err: &ureq::Error, written: bool) -> Self {
+        let (kind, message) = classify_transport(err);
+        if kind == ErrorKind::Tls && written {
+            return Error::new(
+                ErrorKind::Network,
+                format!("the secure connection broke after the request was sent: {err}"),
             );
         }
-        Error::new(kind, message).with_outcome_unknown(outcome_unknown)
+        Error::new(kind, message)
     }
 }
 
-/// Sorts a transport failure into a kind, a message, and whether it certainly happened
-/// before any byte of the request was sent.
-fn classify_transport(err: &ureq::Error) -> (ErrorKind, String, bool) {
+/// Sorts a transport failure into a kind and a message.
+fn classify_transport(err: &ureq::Error) -> (ErrorKind, String) {
     use ureq::Error as U;
     use ureq::Timeout as T;
     match err {
         U::HostNotFound => (
             ErrorKind::Network,
-            "could not resolve the server's host name".to_string(),
-            true,
+            "the server's host name did not resolve (DNS): check the network and the DNS settings"
+                .to_string(),
         ),
         U::ConnectionFailed => (
             ErrorKind::Network,
             "could not connect to the server".to_string(),
-            true,
         ),
         U::ConnectProxyFailed(why) => (
             ErrorKind::Network,
             format!("the proxy refused to connect to the server: {why}"),
-            true,
         ),
-        U::InvalidProxyUrl => (
-            ErrorKind::Network,
-            "the proxy URL is not valid".to_string(),
-            true,
-        ),
+        U::InvalidProxyUrl => (ErrorKind::Network, "the proxy URL is not valid".to_string()),
         U::Timeout(T::Resolve) => (
             ErrorKind::Timeout,
             "timed out resolving the server's host name".to_string(),
-            true,
         ),
         U::Timeout(T::Connect) => (
             ErrorKind::Timeout,
             "timed out connecting to the server (connect timeout)".to_string(),
-            true,
         ),
         U::Timeout(t) => (
             ErrorKind::Timeout,
             format!("timed out waiting for the server ({t})"),
-            false,
         ),
-        U::Tls(what) => (ErrorKind::Tls, tls_message(what), true),
-        U::Rustls(e) => (ErrorKind::Tls, tls_message(e), true),
+        U::Tls(what) => (ErrorKind::Tls, tls_message(what)),
+        U::Rustls(e) => (ErrorKind::Tls, tls_message(e)),
         U::Pem(_) => (
             ErrorKind::Tls,
             "a trusted certificate could not be read".to_string(),
-            true,
         ),
         U::TlsRequired => (
             ErrorKind::Tls,
             "the connection was not secured with TLS".to_string(),
-            true,
         ),
         U::Io(io) => classify_io(io),
         U::BodyExceedsLimit(_) => (
             ErrorKind::Protocol,
             "the server's answer is larger than 64 KiB".to_string(),
-            false,
         ),
         U::TooManyRedirects | U::RedirectFailed => (
             ErrorKind::Protocol,
             "the server answered with a redirect, which is never followed".to_string(),
-            false,
         ),
         U::LargeResponseHeader(_, _) => (
             ErrorKind::Protocol,
             "the server's answer headers are too large".to_string(),
-            false,
         ),
         U::Protocol(e) => (
             ErrorKind::Protocol,
             format!("the server's answer is not valid HTTP/1.1: {e}"),
-            false,
         ),
         U::BadUri(_) | U::Http(_) | U::RequireHttpsOnly(_) => (
             ErrorKind::InvalidArgument,
             format!("the request could not be built: {err}"),
-            true,
         ),
-        other => (
-            ErrorKind::Network,
-            format!("the request failed: {other}"),
-            false,
-        ),
+        other => (ErrorKind::Network, format!("the request failed: {other}")),
     }
 }
 
-fn classify_io(io: &io::Error) -> (ErrorKind, String, bool) {
+fn classify_io(io: &io::Error) -> (ErrorKind, String) {
     if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-        return (ErrorKind::Tls, tls_message(tls), true);
+        return (ErrorKind::Tls, tls_message(tls));
     }
     match io.kind() {
         io::ErrorKind::ConnectionRefused => (
             ErrorKind::Network,
             "the server refused the connection".to_string(),
-            true,
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => (
             ErrorKind::Timeout,
             format!("timed out waiting for the server: {io}"),
-            false,
         ),
         io::ErrorKind::UnexpectedEof => (
             ErrorKind::Network,
             "the server closed the connection before answering in full".to_string(),
-            false,
         ),
         io::ErrorKind::ConnectionReset
         | io::ErrorKind::ConnectionAborted
         | io::ErrorKind::BrokenPipe => (
             ErrorKind::Network,
             format!("the connection was dropped: {io}"),
-            false,
         ),
-        _ => (ErrorKind::Network, format!("network failure: {io}"), false),
+        _ => (ErrorKind::Network, format!("network failure: {io}")),
     }
 }
 
@@ -433,7 +412,7 @@ mod tests {
             (307, ErrorKind::Protocol),
         ];
         for (status, kind) in cases {
-            let e = Error::from_http_status(status, b"", false);
+            let e = Error::from_http_status(status, b"");
             assert_eq!(e.kind(), kind, "status {status}");
             assert_eq!(e.http_status(), Some(status));
             assert!(!e.outcome_unknown());
@@ -443,7 +422,7 @@ mod tests {
     #[test]
     fn server_error_body_fills_code_and_description() {
         let body = br#"{"error":"unauthorized","errorCode":"unauthorized","errorDescription":"The request is unauthorized."}"#;
-        let e = Error::from_http_status(401, body, true);
+        let e = Error::from_http_status(401, body);
         assert_eq!(e.server_code(), Some("unauthorized"));
         assert_eq!(e.server_description(), Some("The request is unauthorized."));
         assert!(e.message().contains("The request is unauthorized."));
@@ -452,7 +431,7 @@ mod tests {
 
     #[test]
     fn error_field_is_the_code_when_error_code_is_missing() {
-        let e = Error::from_http_status(400, br#"{"error":"invalid_request"}"#, false);
+        let e = Error::from_http_status(400, br#"{"error":"invalid_request"}"#);
         assert_eq!(e.server_code(), Some("invalid_request"));
         assert_eq!(e.server_description(), None);
     }
@@ -466,7 +445,7 @@ mod tests {
             br#"{"errorCode":42,"errorDescription":null}"#,
             br#"{"errorCode":"   "}"#,
         ] {
-            let e = Error::from_http_status(502, body, false);
+            let e = Error::from_http_status(502, body);
             assert_eq!(e.kind(), ErrorKind::ServerError);
             assert_eq!(e.server_code(), None);
             assert_eq!(e.server_description(), None);
@@ -478,50 +457,50 @@ mod tests {
         let e = Error::from_http_status(
             400,
             b"{\"errorCode\":\"bad\\u0000code\",\"errorDescription\":\"line1\\nline2\"}",
-            false,
         );
         assert_eq!(e.server_code(), Some("badcode"));
         assert_eq!(e.server_description(), Some("line1line2"));
     }
 
     #[test]
-    fn a_5xx_to_a_create_leaves_the_outcome_unknown() {
-        let e = Error::from_http_status(503, b"", true);
+    fn statuses_outside_the_api_are_protocol_errors() {
+        for status in [100, 303, 600, 999] {
+            let e = Error::from_http_status(status, b"");
+            assert_eq!(e.kind(), ErrorKind::Protocol, "{status}");
+            assert!(!e.outcome_unknown());
+        }
+        let e = Error::from_http_status(503, b"").outcome_unknown_after_sending();
         assert!(e.outcome_unknown());
         assert!(e.message().contains("check the terminal"));
-        assert!(!Error::from_http_status(503, b"", false).outcome_unknown());
+        // Marking twice says it once.
+        let twice = e.clone().outcome_unknown_after_sending();
+        assert_eq!(twice.message(), e.message());
     }
 
     #[test]
-    fn transport_failures_before_sending_leave_no_doubt() {
-        let before = [
-            ureq::Error::HostNotFound,
-            ureq::Error::ConnectionFailed,
-            ureq::Error::Timeout(ureq::Timeout::Connect),
-            ureq::Error::Timeout(ureq::Timeout::Resolve),
-            ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionRefused)),
-            ureq::Error::Tls("bad certificate"),
-        ];
-        for err in before {
-            let e = Error::from_transport(err, true);
-            assert!(!e.outcome_unknown(), "{e:?}");
-        }
-        let after = [
-            ureq::Error::Timeout(ureq::Timeout::Global),
-            ureq::Error::Timeout(ureq::Timeout::RecvResponse),
-            ureq::Error::Io(io::Error::from(io::ErrorKind::UnexpectedEof)),
-            ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionReset)),
-        ];
-        for err in after {
-            let e = Error::from_transport(err, true);
-            assert!(e.outcome_unknown(), "{e:?}");
-            assert!(e.message().contains("check the terminal"));
-        }
+    fn a_tls_failure_after_the_request_was_written_is_a_broken_connection() {
+        let bad_record = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let before = Error::from_transport(&ureq::Error::Rustls(bad_record.clone()), false);
+        assert_eq!(before.kind(), ErrorKind::Tls);
+        let after = Error::from_transport(&ureq::Error::Rustls(bad_record), true);
+        assert_eq!(after.kind(), ErrorKind::Network);
+        assert!(
+            after.message().contains("after the request was sent"),
+            "{after}"
+        );
+        assert!(!after.message().contains("set_ca_file"), "{after}");
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_says_so() {
+        let e = Error::from_transport(&ureq::Error::HostNotFound, false);
+        assert_eq!(e.kind(), ErrorKind::Network);
+        assert!(e.message().contains("did not resolve"), "{e}");
     }
 
     #[test]
     fn transport_kinds() {
-        let k = |e| Error::from_transport(e, false).kind();
+        let k = |e| Error::from_transport(&e, false).kind();
         assert_eq!(k(ureq::Error::HostNotFound), ErrorKind::Network);
         assert_eq!(
             k(ureq::Error::Timeout(ureq::Timeout::Global)),
@@ -533,7 +512,7 @@ mod tests {
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
         );
-        let e = Error::from_transport(ureq::Error::Io(tls_io), true);
+        let e = Error::from_transport(&ureq::Error::Io(tls_io), false);
         assert_eq!(e.kind(), ErrorKind::Tls);
         assert!(!e.outcome_unknown());
         assert!(e.message().contains("set_use_system_roots"));

@@ -43,6 +43,7 @@ mod options;
 mod session;
 mod transport;
 mod validate;
+mod wire;
 
 pub use cancel::CancelToken;
 pub use client::Client;

@@ -62,7 +62,8 @@ impl Region {
 
 /// Settings for a [`Client`](crate::Client). Start from [`ClientOptions::new`] (the
 /// defaults) and change what differs; setters that can refuse a value say so at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` output hides a proxy URL's user name and password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientOptions {
     pub(crate) base_url: String,
     pub(crate) connect_timeout: Duration,
@@ -177,11 +178,17 @@ impl ClientOptions {
         self
     }
 
-    /// Sends every request through this proxy (`http://host:port`,
-    /// `socks5://host:port`, …) instead of the one the environment names.
+    /// Sends every request through this HTTP CONNECT proxy (`http://host:port`, or
+    /// `http://user:password@host:port`) instead of the one the environment names.
+    /// SOCKS proxies are refused. A loopback or plain-`http://` base URL is never proxied.
     pub fn set_proxy(&mut self, proxy_url: &str) -> Result<&mut Self, Error> {
-        ureq::Proxy::new(proxy_url)
+        let proxy = ureq::Proxy::new(proxy_url)
             .map_err(|_| Error::invalid_argument("proxy URL is not valid"))?;
+        if !is_connect_proxy(&proxy) {
+            return Err(Error::invalid_argument(
+                "SOCKS proxies are not supported: use an HTTP CONNECT proxy (http://host:port)",
+            ));
+        }
         self.proxy = Some(proxy_url.to_string());
         Ok(self)
     }
@@ -268,6 +275,41 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
         _ => return Err(bad("needs https:// (or http:// for loopback)")),
     }
     Ok(raw.trim_end_matches('/').to_string())
+}
+
+/// True for an HTTP CONNECT proxy (over http:// or https://), the only kind supported.
+pub(crate) fn is_connect_proxy(proxy: &ureq::Proxy) -> bool {
+    matches!(
+        proxy.protocol(),
+        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+    )
+}
+
+/// A proxy URL for `Debug` output: its user name and password replaced by `***`.
+fn redact_proxy_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_string(),
+        },
+        None if url.contains('@') => "***".to_string(),
+        None => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("poll_interval", &self.poll_interval)
+            .field("ca_file", &self.ca_file)
+            .field("use_system_roots", &self.use_system_roots)
+            .field("proxy", &self.proxy.as_deref().map(redact_proxy_url))
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
 }
 
 /// True for the hosts plain HTTP may reach: 127.0.0.0/8, ::1 and localhost.
@@ -357,7 +399,24 @@ mod tests {
     fn proxy_urls_are_checked() {
         let mut o = ClientOptions::new();
         assert!(o.set_proxy("http://proxy.example:3128").is_ok());
-        assert!(o.set_proxy("socks5://127.0.0.1:1080").is_ok());
+        let e = o.set_proxy("socks5://127.0.0.1:1080").unwrap_err();
+        assert!(e.message().contains("SOCKS"), "{e}");
+        assert!(o.set_proxy("https://proxy.example:3128").is_ok());
         assert!(o.set_proxy("not a url at all").is_err());
+    }
+
+    #[test]
+    fn debug_hides_proxy_credentials() {
+        let mut o = ClientOptions::new();
+        o.set_proxy("http://shop:hunter2@proxy.example:3128")
+            .unwrap();
+        let shown = format!("{o:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("shop:"),
+            "{shown}"
+        );
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
+        assert_eq!(redact_proxy_url("http://proxy:1"), "http://proxy:1");
+        assert_eq!(redact_proxy_url("a@b"), "***");
     }
 }

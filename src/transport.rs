@@ -1,6 +1,10 @@
 //! HTTPS to the Terminal API: one kept-alive ureq agent per client, built from the
-//! client's options, that sends one request and reads one bounded answer. Policy (what to
-//! retry, what an answer means) lives in `client.rs`; this file only moves bytes.
+//! client's options, that sends one request and reads one bounded answer, and says what
+//! the wire saw when it fails (see `wire.rs`). Policy (what to retry, what an answer
+//! means) lives in `client.rs`; this file only moves bytes.
+//!
+//! Nothing here starts a thread: a request, its DNS lookup included, runs on the caller's
+//! thread, and a cancel stops it by shutting its socket down.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
@@ -11,12 +15,16 @@ use ureq::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYP
 use ureq::http::{Method, Request, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector,
+};
 
+use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::log::log_line;
-use crate::options::ClientOptions;
+use crate::options::{is_connect_proxy, is_loopback_host, ClientOptions};
 use crate::validate::redact_terminal_id;
+use crate::wire::{RequestTapConnector, SocketTapConnector, Watch};
 
 /// Answers larger than this are refused.
 pub(crate) const MAX_BODY_BYTES: u64 = 64 * 1024;
@@ -42,8 +50,28 @@ pub(crate) struct Answer {
     pub retry_after: Option<Duration>,
 }
 
+/// A request that got no usable answer: ureq's error and what the wire saw.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub error: ureq::Error,
+    /// A byte of the request may have reached the server.
+    pub written: bool,
+    /// The caller's cancel token stopped the request.
+    pub interrupted: bool,
+}
+
+/// How one exchange may run: the caller's cancel token and the time it has left.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Limits<'a> {
+    pub cancel: Option<&'a CancelToken>,
+    /// When set and shorter than the request timeout, the whole exchange (each read
+    /// included) must end by then.
+    pub deadline: Option<Instant>,
+}
+
 pub(crate) struct Transport {
     agent: ureq::Agent,
+    request_timeout: Duration,
     base_url: String,
     headers: FixedHeaders,
     /// The parsed URI of the POST path (see `post_uri`).
@@ -70,19 +98,24 @@ impl Transport {
             .max_idle_age(MAX_IDLE_AGE)
             .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
             .tls_config(tls_config(options)?);
-        if let Some(proxy) = &options.proxy {
-            let proxy = ureq::Proxy::new(proxy)
-                .map_err(|_| Error::invalid_argument("proxy URL is not valid"))?;
-            config = config.proxy(Some(proxy));
-        }
+        let proxy = choose_proxy(options)?;
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(SocketTapConnector::default())
+                .chain(RustlsConnector::default())
+                .chain(RequestTapConnector {
+                    proxied: proxy.is_some(),
+                });
+        config = config.proxy(proxy);
         let resolver = SharedResolver(Arc::new(CachingResolver::default()));
         let agent = ureq::Agent::with_parts(
             config.build(),
-            DefaultConnector::default(),
+            connector,
             SharedResolver(Arc::clone(&resolver.0)),
         );
         Ok(Transport {
             agent,
+            request_timeout: options.request_timeout,
             base_url: options.base_url.clone(),
             headers: FixedHeaders::new(&user_agent),
             post_uri: OnceLock::new(),
@@ -96,24 +129,37 @@ impl Transport {
         path: &'static str,
         terminal_id: &str,
         json: &str,
-    ) -> Result<Answer, ureq::Error> {
+    ) -> Result<Answer, Failure> {
         self.exchange(
             Method::POST,
             path,
             terminal_id,
             || self.post_uri(path),
             json,
+            Limits::default(),
         )
     }
 
     /// `GET {base}{path}`.
-    pub fn get(&self, path: &str, terminal_id: &str) -> Result<Answer, ureq::Error> {
-        self.exchange(Method::GET, path, terminal_id, || self.uri(path), ())
+    pub fn get(
+        &self,
+        path: &str,
+        terminal_id: &str,
+        limits: Limits<'_>,
+    ) -> Result<Answer, Failure> {
+        self.exchange(
+            Method::GET,
+            path,
+            terminal_id,
+            || self.uri(path),
+            (),
+            limits,
+        )
     }
 
-    /// Sends one request (a body means JSON) and reads its answer, logged. After a
-    /// failed exchange it forgets looked-up addresses: they may be stale, and the next
-    /// connection (a retry) looks the host up again.
+    /// Sends one request (a body means JSON) and reads its answer, logged, on the
+    /// calling thread. After a failed exchange it forgets looked-up addresses: they may be
+    /// stale, and the next connection (a retry) looks the host up again.
     fn exchange<B: ureq::AsSendBody>(
         &self,
         method: Method,
@@ -121,20 +167,44 @@ impl Transport {
         terminal_id: &str,
         uri: impl FnOnce() -> Result<Uri, ureq::Error>,
         body: B,
-    ) -> Result<Answer, ureq::Error> {
+        limits: Limits<'_>,
+    ) -> Result<Answer, Failure> {
         let json_body = method == Method::POST;
         let name = method.clone();
+        let watch = Arc::new(Watch::default());
+        let _watching = limits.cancel.map(|token| token.watching(&watch));
         let result = logged(name.as_str(), path, terminal_id, || {
             let mut request = Request::new(body);
             *request.uri_mut() = uri()?;
             *request.headers_mut() = self.headers.build(terminal_id, json_body)?;
             *request.method_mut() = method;
-            read_answer(self.agent.run(request)?)
+            let request = match limits.deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(ureq::Error::Timeout(ureq::Timeout::Global));
+                    }
+                    if left < self.request_timeout {
+                        self.agent
+                            .configure_request(request)
+                            .timeout_global(Some(left))
+                            .build()
+                    } else {
+                        request
+                    }
+                }
+                None => request,
+            };
+            watch.run(|| read_answer(self.agent.run(request)?))
         });
-        if result.is_err() {
+        result.map_err(|error| {
             self.resolver.0.forget();
-        }
-        result
+            Failure {
+                error,
+                written: watch.written(),
+                interrupted: watch.interrupted(),
+            }
+        })
     }
 
     /// The URI of a POST: always the same path, so it is parsed once and then cloned
@@ -213,9 +283,11 @@ impl FixedHeaders {
 
 /// Finds the server's addresses. ureq asks before every request, even one that then
 /// reuses a kept-alive connection, and its default resolver starts a thread for each
-/// lookup when a timeout is set. This one answers an IP literal directly and keeps a
-/// host name's addresses for [`DNS_CACHE_AGE`]; a miss goes to ureq's resolver (with the
-/// connect timeout, as before).
+/// lookup when a timeout is set (a thread that outlives the call when the lookup times
+/// out). This one answers an IP literal directly and keeps a host name's addresses for
+/// [`DNS_CACHE_AGE`]; a miss goes to ureq's resolver without a timeout, so the lookup
+/// runs on the caller's thread, bounded by the system resolver's own timeouts. A name
+/// that does not resolve is [`ureq::Error::HostNotFound`] (ureq reports it as I/O).
 #[derive(Debug, Default)]
 struct CachingResolver {
     inner: DefaultResolver,
@@ -272,8 +344,14 @@ impl Resolver for SharedResolver {
         if let Some(addrs) = self.0.literal(uri, config) {
             return Ok(addrs);
         }
+        // On the caller's thread: see the type's comment.
+        let _ = timeout;
+        let lookup = |uri: &Uri| match self.0.inner.resolve(uri, config, NextTimeout::default()) {
+            Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
+            other => other,
+        };
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return self.0.inner.resolve(uri, config, timeout);
+            return lookup(uri);
         };
         let now = Instant::now();
         {
@@ -286,7 +364,7 @@ impl Resolver for SharedResolver {
                 return Ok(addrs.clone());
             }
         }
-        let addrs = self.0.inner.resolve(uri, config, timeout)?;
+        let addrs = lookup(uri)?;
         let mut cache = self.0.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= 4 {
             cache.remove(0);
@@ -299,6 +377,38 @@ impl Resolver for SharedResolver {
         ));
         Ok(addrs)
     }
+}
+
+/// The proxy a client's requests go through: the one set in the options, or else the
+/// environment's (`HTTPS_PROXY`, `ALL_PROXY`, … with `NO_PROXY`). Never for a loopback or
+/// a plain-`http://` base URL: such a request would carry the terminal id in clear
+/// through the proxy. SOCKS proxies are refused in the options and ignored (with a log
+/// line) in the environment.
+fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+    let base: Uri = options
+        .base_url
+        .parse()
+        .map_err(|_| Error::invalid_argument("the base URL is not valid"))?;
+    let direct = base.scheme_str() != Some("https") || base.host().is_some_and(is_loopback_host);
+    if direct {
+        return Ok(None);
+    }
+    let proxy = match &options.proxy {
+        Some(url) => Some(
+            ureq::Proxy::new(url).map_err(|_| Error::invalid_argument("proxy URL is not valid"))?,
+        ),
+        None => ureq::Proxy::try_from_env(),
+    };
+    Ok(proxy.filter(|proxy| {
+        let usable = is_connect_proxy(proxy);
+        if !usable {
+            log_line!(
+                Warn,
+                "ignoring the SOCKS proxy from the environment: only HTTP CONNECT proxies are supported"
+            );
+        }
+        usable
+    }))
 }
 
 /// Runs one exchange and logs its outcome and duration (never the body or the id in clear).

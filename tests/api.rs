@@ -218,6 +218,7 @@ fn a_create_is_never_sent_twice_once_it_may_have_arrived() {
         ("+fault=truncated", ErrorKind::Protocol),
         ("+fault=missing-status", ErrorKind::Protocol),
         ("+fault=oversized", ErrorKind::Protocol),
+        ("+fault=redirect", ErrorKind::Protocol),
     ] {
         let id = tid(directives);
         let e = expect_err(f.client.create_payment_session(&id, 5.0, "USD", None), kind);
@@ -237,19 +238,23 @@ fn a_create_is_never_sent_twice_once_it_may_have_arrived() {
 #[test]
 fn a_create_refused_by_the_server_is_known_to_have_created_nothing() {
     let f = start();
-    for (directives, kind) in [
-        ("+fault=429", ErrorKind::RateLimited),
-        ("+fault=redirect", ErrorKind::Protocol),
-    ] {
-        let id = tid(directives);
-        let e = expect_err(f.client.create_payment_session(&id, 5.0, "USD", None), kind);
-        assert!(!e.outcome_unknown(), "{directives}");
-        assert_eq!(
-            f.sim.terminal_stats(&id).requests,
-            1,
-            "{directives}: a POST is not retried"
-        );
-    }
+    let id = tid("+fault=429");
+    let e = expect_err(
+        f.client.create_payment_session(&id, 5.0, "USD", None),
+        ErrorKind::RateLimited,
+    );
+    assert!(!e.outcome_unknown());
+    assert_eq!(
+        f.sim.terminal_stats(&id).requests,
+        1,
+        "a POST is not retried"
+    );
+    // An unknown challenge id is a definitive 404 (a read).
+    let e = expect_err(
+        f.client.get_payment_session(&tid(""), "no-such"),
+        ErrorKind::NotFound,
+    );
+    assert!(!e.outcome_unknown());
 }
 
 #[test]

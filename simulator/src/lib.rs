@@ -15,6 +15,8 @@ mod api;
 mod http;
 mod tls;
 
+pub use tls::PROXIED_HOST;
+
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -27,7 +29,7 @@ use std::thread::JoinHandle;
 /// simulator writes out, so only the named defect makes a client refuse it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CertKind {
-    /// Valid now, for `localhost`, `127.0.0.1` and `::1`.
+    /// Valid now, for `localhost`, `127.0.0.1`, `::1` and [`PROXIED_HOST`].
     #[default]
     Valid,
     /// Its validity ended in 2001.
@@ -183,6 +185,20 @@ impl Simulator {
     /// The base URL clients use, e.g. `https://127.0.0.1:40123/v1`.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    /// The base URL with [`PROXIED_HOST`] for its host: not loopback, so a client sends
+    /// it through its proxy, which must map that name to this simulator's loopback port.
+    pub fn proxied_base_url(&self) -> String {
+        format!(
+            "{}://{PROXIED_HOST}:{}/v1",
+            if self.ca_file.is_some() {
+                "https"
+            } else {
+                "http"
+            },
+            self.addr.port()
+        )
     }
 
     /// The PEM file of the CA that signed the server certificate (None for plain HTTP).

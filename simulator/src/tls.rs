@@ -21,6 +21,9 @@ fn err(what: &'static str) -> impl Fn(rcgen::Error) -> String {
     move |e| format!("{what}: {e}")
 }
 
+/// A host name the valid certificate also holds, for tests that go through a proxy.
+pub const PROXIED_HOST: &str = "terminal-api.test";
+
 pub(crate) fn make(kind: CertKind) -> Result<Made, String> {
     let ca_key = KeyPair::generate().map_err(err("CA key"))?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err("CA"))?;
@@ -34,7 +37,9 @@ pub(crate) fn make(kind: CertKind) -> Result<Made, String> {
     let server_key = KeyPair::generate().map_err(err("server key"))?;
     let names = match kind {
         CertKind::WrongHost => vec!["wrong-host.invalid".to_string()],
-        _ => vec!["localhost".to_string()],
+        // `terminal-api.test` is not loopback, so a client sends it through its proxy;
+        // only a test's own CONNECT proxy resolves it (to loopback).
+        _ => vec!["localhost".to_string(), PROXIED_HOST.to_string()],
     };
     let mut params = CertificateParams::new(names).map_err(err("server certificate"))?;
     if kind != CertKind::WrongHost {

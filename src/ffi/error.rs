@@ -253,11 +253,10 @@ mod tests {
 
     #[test]
     fn getters_leave_the_last_error_alone() {
-        fail(Error::from_http_status(
-            503,
-            br#"{"errorCode":"busy"}"#,
-            true,
-        ));
+        fail(
+            Error::from_http_status(503, br#"{"errorCode":"busy"}"#)
+                .outcome_unknown_after_sending(),
+        );
         let _ = as_result_name(0);
         let _ = as_version();
         let _ = crate::ffi::default_client::as_currency_exponent(c"USD".as_ptr());
@@ -277,7 +276,6 @@ mod tests {
         let r = fail(Error::from_http_status(
             401,
             br#"{"errorCode":"unauthorized"}"#,
-            false,
         ));
         assert_eq!(r, as_result::Unauthorized);
         assert_eq!(as_last_error_http_status(), 401);

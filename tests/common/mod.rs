@@ -347,6 +347,8 @@ pub mod proxy {
     use std::net::{SocketAddr, TcpListener, TcpStream};
     use std::sync::{Arc, Mutex};
 
+    use authsignal_terminal_sim::PROXIED_HOST;
+
     pub struct ConnectProxy {
         pub addr: SocketAddr,
         pub tunnels: Arc<Mutex<Vec<String>>>,
@@ -374,13 +376,16 @@ pub mod proxy {
                             let _ = client.write_all(b"HTTP/1.1 405 Only CONNECT\r\n\r\n");
                             return;
                         };
-                        // Only loopback targets: this proxy never reaches further.
-                        if !target.starts_with("127.0.0.1:") && !target.starts_with("localhost:") {
+                        super::lock(&seen).push(target.clone());
+                        // Only loopback: the simulator's proxied host name is mapped to
+                        // 127.0.0.1, and this proxy never reaches further.
+                        let port = target.rsplit(':').next().unwrap_or_default();
+                        let host = &target[..target.len() - port.len() - 1];
+                        if ![PROXIED_HOST, "127.0.0.1", "localhost"].contains(&host) {
                             let _ = client.write_all(b"HTTP/1.1 403 Loopback only\r\n\r\n");
                             return;
                         }
-                        super::lock(&seen).push(target.clone());
-                        let Ok(server) = TcpStream::connect(&target) else {
+                        let Ok(server) = TcpStream::connect(format!("127.0.0.1:{port}")) else {
                             let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
                             return;
                         };

@@ -1,0 +1,285 @@
+//! What the wire saw of one request, and the handle that stops it.
+//!
+//! Two facts decide a create's fate and must never be guessed from an error's type:
+//! whether any byte of the request reached a socket (then the server may have acted on
+//! it), and whether the caller interrupted the request. ureq's connector chain is wrapped
+//! at both ends to learn them:
+//!
+//! - [`SocketTap`] sits on the TCP socket itself (one per real connection, under TLS and
+//!   under a CONNECT tunnel). It records bytes written while a request is being sent, and
+//!   attaches the socket's shutdown handle to the request in flight, so that a cancel from
+//!   another thread closes exactly that request's socket.
+//! - [`RequestTap`] sits on top of the finished connection (after the TLS handshake and
+//!   any proxy tunnel), so only what ureq writes through it is the request: handshake and
+//!   CONNECT bytes never count.
+//!
+//! The request in flight on a thread is a [`Watch`], found through a thread-local pointer
+//! that [`Watch::run`] sets around one `Agent::run` call. ureq runs a request entirely on
+//! the calling thread, so every transport call of that request sees it.
+
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, NextTimeout, ShutdownHandle, TcpConnector,
+    Transport,
+};
+
+/// One request in flight: what it wrote, whether it was interrupted, and its socket.
+#[derive(Default)]
+pub(crate) struct Watch {
+    /// A byte of the request (not of a TLS handshake or a proxy's CONNECT) was written to
+    /// a socket, or a write of it was attempted and failed part way.
+    written: AtomicBool,
+    /// True while ureq writes the request through the [`RequestTap`].
+    sending: AtomicBool,
+    state: Mutex<WatchState>,
+}
+
+#[derive(Default)]
+struct WatchState {
+    interrupted: bool,
+    socket: Option<Weak<dyn ShutdownHandle>>,
+}
+
+thread_local! {
+    /// The request in flight on this thread, or null. A raw pointer, not an `Arc`, so the
+    /// slot has no destructor and works during thread teardown too.
+    static CURRENT: Cell<*const Watch> = const { Cell::new(std::ptr::null()) };
+}
+
+impl Watch {
+    /// Runs `request` (one `Agent::run`) with `self` as this thread's request in flight.
+    pub(crate) fn run<T>(self: &Arc<Self>, request: impl FnOnce() -> T) -> T {
+        struct Restore(*const Watch);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let _ = CURRENT.try_with(|c| c.set(self.0));
+            }
+        }
+        let previous = CURRENT
+            .try_with(|c| c.replace(Arc::as_ptr(self)))
+            .unwrap_or(std::ptr::null());
+        let _restore = Restore(previous);
+        request()
+    }
+
+    /// Calls `f` with this thread's request in flight, if there is one.
+    fn with_current(f: impl FnOnce(&Watch)) {
+        let ptr = CURRENT.try_with(Cell::get).unwrap_or(std::ptr::null());
+        // SAFETY: the pointer is set only by `run`, which holds an `Arc` to the watch for
+        // as long as the pointer is set and restores the previous value before returning
+        // (also when unwinding).
+        if let Some(watch) = unsafe { ptr.as_ref() } {
+            f(watch);
+        }
+    }
+
+    /// True when a byte of the request may have reached the server.
+    pub(crate) fn written(&self) -> bool {
+        self.written.load(Ordering::Acquire)
+    }
+
+    /// True when [`interrupt`](Self::interrupt) was called.
+    pub(crate) fn interrupted(&self) -> bool {
+        self.lock().interrupted
+    }
+
+    /// Stops the request: shuts its socket down now, or as soon as it has one. A read or
+    /// write blocked on it returns at once. Safe from any thread.
+    pub(crate) fn interrupt(&self) {
+        let socket = {
+            let mut state = self.lock();
+            state.interrupted = true;
+            state.socket.as_ref().and_then(Weak::upgrade)
+        };
+        if let Some(socket) = socket {
+            socket.shutdown();
+        }
+    }
+
+    /// Makes `socket` the request's socket (a request uses one connection, new or pooled).
+    fn attach(&self, socket: &Weak<dyn ShutdownHandle>) {
+        let interrupted = {
+            let mut state = self.lock();
+            if state.socket.is_none() {
+                state.socket = Some(socket.clone());
+            }
+            state.interrupted
+        };
+        if interrupted {
+            if let Some(socket) = socket.upgrade() {
+                socket.shutdown();
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WatchState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Opens TCP connections with ureq's [`TcpConnector`] and wraps each in a [`SocketTap`].
+/// A transport handed in by an earlier connector (a CONNECT tunnel) already has its tap.
+#[derive(Debug, Default)]
+pub(crate) struct SocketTapConnector(TcpConnector);
+
+impl<In: Transport> Connector<In> for SocketTapConnector {
+    type Out = Either<In, SocketTap>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        if chained.is_some() {
+            return Ok(chained.map(Either::A));
+        }
+        // Keep the socket's shutdown handle (ureq registers it with the agent too).
+        let handle: Arc<Mutex<Option<Weak<dyn ShutdownHandle>>>> = Arc::default();
+        let register = {
+            let (handle, agent) = (Arc::clone(&handle), Arc::clone(&details.register_shutdown));
+            Arc::new(move |socket: Weak<dyn ShutdownHandle>| {
+                *handle.lock().unwrap_or_else(PoisonError::into_inner) = Some(socket.clone());
+                agent(socket)
+            })
+        };
+        let tcp_details = ConnectionDetails {
+            uri: details.uri,
+            addrs: details.addrs.clone(),
+            config: details.config,
+            request_level: details.request_level,
+            resolver: details.resolver,
+            now: details.now,
+            timeout: details.timeout,
+            current_time: Arc::clone(&details.current_time),
+            run_connector: Arc::clone(&details.run_connector),
+            register_shutdown: register,
+        };
+        let Some(tcp) = Connector::<()>::connect(&self.0, &tcp_details, None)? else {
+            return Ok(None);
+        };
+        let socket = handle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| ureq::Error::Other("the TCP connector gave no socket handle".into()))?;
+        Ok(Some(Either::B(SocketTap {
+            inner: Box::new(tcp),
+            socket,
+        })))
+    }
+}
+
+/// A TCP connection that reports to the request in flight (see the module's comment).
+pub(crate) struct SocketTap {
+    inner: Box<dyn Transport>,
+    socket: Weak<dyn ShutdownHandle>,
+}
+
+impl Transport for SocketTap {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let mut sending = false;
+        Watch::with_current(|w| {
+            w.attach(&self.socket);
+            sending = w.sending.load(Ordering::Acquire);
+        });
+        let result = self.inner.transmit_output(amount, timeout);
+        if sending && amount > 0 {
+            // Also on failure: a failed write may have sent part of the request.
+            Watch::with_current(|w| w.written.store(true, Ordering::Release));
+        }
+        result
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        Watch::with_current(|w| w.attach(&self.socket));
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+impl fmt::Debug for SocketTap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SocketTap").finish_non_exhaustive()
+    }
+}
+
+/// The last connector of the chain: wraps each finished connection in a [`RequestTap`].
+/// With a CONNECT proxy, ureq runs the whole chain once more for the connection to the
+/// proxy itself (with a config that has no proxy); that inner connection is not wrapped,
+/// so the CONNECT line never counts as the request.
+#[derive(Debug)]
+pub(crate) struct RequestTapConnector {
+    /// Whether the agent's requests go through a proxy.
+    pub proxied: bool,
+}
+
+impl<In: Transport> Connector<In> for RequestTapConnector {
+    type Out = Either<In, RequestTap>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let Some(transport) = chained else {
+            return Ok(None);
+        };
+        if self.proxied && details.config.proxy().is_none() {
+            return Ok(Some(Either::A(transport)));
+        }
+        Ok(Some(Either::B(RequestTap {
+            inner: transport.boxed(),
+        })))
+    }
+}
+
+/// A finished connection: what ureq writes through it is the request.
+pub(crate) struct RequestTap {
+    inner: Box<dyn Transport>,
+}
+
+impl Transport for RequestTap {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        Watch::with_current(|w| w.sending.store(true, Ordering::Release));
+        let result = self.inner.transmit_output(amount, timeout);
+        Watch::with_current(|w| w.sending.store(false, Ordering::Release));
+        result
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+impl fmt::Debug for RequestTap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestTap").finish_non_exhaustive()
+    }
+}
