@@ -305,7 +305,9 @@ enum as_result as_client_get_payment_session(const struct as_client *c,
  *
  * Gives `AS_RESULT_STILL_PENDING` when `timeout_ms` passes while the session is still
  * PENDING, and `AS_RESULT_CANCELLED` within 100 ms of `cancel` firing (`cancel` may be
- * NULL). The API has no cancel endpoint: cancelling stops the waiting here; the
+ * NULL). The wait runs on the calling thread; a cancel (or the deadline) closes the
+ * connection of the read in flight, and no thread of the library runs on after it
+ * returns. The API has no cancel endpoint: cancelling stops the waiting here; the
  * terminal's prompt stays until the customer acts or it expires (10 minutes by default).
  * Any other failure of a read (after its retries) ends the wait with that result;
  * waiting again is always safe. A `timeout_ms` of 0 reads the session once (that read
@@ -323,8 +325,9 @@ enum as_result as_client_wait_payment_session(const struct as_client *c,
                                               struct as_payment_session **out);
 
 /**
- * Frees a client and closes its connections. NULL is accepted and does nothing. No call
- * on it may still be running.
+ * Frees a client and closes its connections: when it returns, no socket of the client is
+ * open and no thread of the library runs for it. NULL is accepted and does nothing. No
+ * call on it may still be running.
  */
 void as_client_free(struct as_client *c);
 
@@ -386,8 +389,11 @@ enum as_result as_client_options_set_ca_file(struct as_client_options *o, const 
 enum as_result as_client_options_set_use_system_roots(struct as_client_options *o, bool enabled);
 
 /**
- * Sends every request through this proxy ("http://host:port", "socks5://host:port")
- * instead of the one the environment names (HTTPS_PROXY, ALL_PROXY, NO_PROXY).
+ * Sends every request through this HTTP CONNECT proxy ("http://host:port", or
+ * "http://user:password@host:port") instead of the one the environment names
+ * (HTTPS_PROXY, ALL_PROXY, NO_PROXY). SOCKS proxies are not supported: a "socks5://" URL
+ * gives `AS_RESULT_INVALID_ARGUMENT` (and one from the environment is ignored). A
+ * loopback or plain-http base URL never goes through a proxy.
  *
  * The string is copied; the caller keeps ownership of `proxy_url`.
  */
@@ -413,7 +419,8 @@ void as_client_options_free(struct as_client_options *o);
  * use from the environment: AUTHSIGNAL_TERMINAL_BASE_URL (a full base URL) or else
  * AUTHSIGNAL_TERMINAL_REGION (us|au|eu|ca); US when neither is set;
  * AUTHSIGNAL_TERMINAL_CA_FILE, when set, names a PEM file of extra trusted roots. An
- * invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it, on every call.
+ * invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it; only a client that was built
+ * is kept, so a call after fixing the environment (or the CA file) builds it again.
  *
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
@@ -464,7 +471,8 @@ int as_currency_exponent(const char *currency);
  *
  * Never NULL; "" when the thread's last call succeeded. The string is borrowed and
  * valid until this thread next calls a function that returns `as_result`. It never
- * contains a terminal id in clear.
+ * contains a terminal id in clear. Called while the thread exits (from a thread-local
+ * destructor), it returns a fixed message saying the last error is not available.
  */
 const char *as_last_error_message(void);
 
@@ -485,13 +493,16 @@ const char *as_last_error_server_code(void);
 
 /**
  * true when the calling thread's last call was a create that failed in a way that may
- * still have created a payment session: the request may have reached the server (a
- * timeout or dropped connection after sending, a 5xx, an unreadable success answer).
+ * still have created a payment session: a byte of the request was written to a socket
+ * and no complete, readable 2xx nor a 4xx came back (a timeout or dropped connection
+ * after sending, a 5xx, a redirect, an unreadable success answer), whatever the error.
  *
  * The POS must then check the terminal before creating again: the API has no
- * idempotency key, so the library can never find out by itself. false for failures that
- * certainly created nothing (bad input, DNS/connect failure, TLS failure, 4xx), and for
- * every call that is not a create.
+ * idempotency key, so the library can never find out by itself. false exactly when no
+ * byte of the create was written (bad input, a name that did not resolve, a refused or
+ * timed-out connect, a proxy that refused the tunnel, a failed TLS handshake) or a 4xx
+ * came back, and for every call that is not a create. Called while the thread exits
+ * (from a thread-local destructor), when the last error is gone, it returns true.
  */
 bool as_last_error_outcome_unknown(void);
 
@@ -520,11 +531,13 @@ const char *as_version(void);
  * poll of a wait. They never contain a terminal id in clear (at most its last 4
  * characters), nor request or answer bodies.
  *
- * The callback may be called from any thread, from several at once, and during any
- * library call; it must be thread-safe, must return, and must not call back into the
- * library. `user_data` is passed back unchanged and must stay valid until logging is
- * turned off or another callback is set. Gives `AS_RESULT_INVALID_ARGUMENT` for a
- * `max_level` outside 1 to 4.
+ * The callback runs only inside a library call, on the thread that made it (several
+ * threads may be in it at once); it must be thread-safe, must return, and must not call
+ * back into the library (lines it would cause are dropped, and `as_set_log_callback`
+ * from inside it gives `AS_RESULT_INVALID_ARGUMENT`). `user_data` is passed back
+ * unchanged. This function returns only after every call of the previous callback in
+ * flight on other threads has returned, so the previous `user_data` may be freed as soon
+ * as it returns. Gives `AS_RESULT_INVALID_ARGUMENT` for a `max_level` outside 1 to 4.
  */
 enum as_result as_set_log_callback(as_log_callback callback,
                                    void *user_data,

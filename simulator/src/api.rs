@@ -102,6 +102,11 @@ enum Fault {
     Drop,
     DropMid,
     Redirect,
+    /// Raw bytes that are neither HTTP nor a TLS record, written to the socket itself
+    /// (under TLS, after the request was read: the client sees a broken TLS record).
+    Garbage,
+    /// A valid answer about another payment session than the one asked for.
+    OtherSession,
 }
 
 impl Fault {
@@ -121,13 +126,25 @@ impl Fault {
             "drop" => Fault::Drop,
             "drop-mid" => Fault::DropMid,
             "redirect" => Fault::Redirect,
-            _ => return None,
+            "garbage" => Fault::Garbage,
+            "other-session" => Fault::OtherSession,
+            // Any status at all, with an empty body: status-303, status-600, …
+            other => Fault::Status(
+                other
+                    .strip_prefix("status-")?
+                    .parse()
+                    .ok()
+                    .filter(|s| (100..=999).contains(s))?,
+            ),
         })
     }
 
     /// Faults whose request a real server would have acted on: a create still creates.
     fn creates(self) -> bool {
-        !matches!(self, Fault::TooMany | Fault::Status(_) | Fault::Redirect)
+        !matches!(
+            self,
+            Fault::TooMany | Fault::Status(_) | Fault::Redirect | Fault::Garbage
+        )
     }
 }
 
@@ -244,6 +261,7 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
         let status = match &reply {
             Reply::Answer(a) => a.status.to_string(),
             Reply::Drop => "dropped".to_string(),
+            Reply::Garbage => "raw garbage".to_string(),
             Reply::DropMidway(a) => format!("{} cut mid-body", a.status),
         };
         eprintln!(
@@ -413,7 +431,8 @@ fn faulty(
                 500 => "internal_error",
                 502 => "bad_gateway",
                 503 => "service_unavailable",
-                _ => "gateway_timeout",
+                504 => "gateway_timeout",
+                _ => "simulated_status",
             };
             Reply::Answer(match d.body {
                 BodyKind::Json => {
@@ -455,6 +474,12 @@ fn faulty(
             ok(v.to_string().into_bytes())
         }
         Fault::Drop => Reply::Drop,
+        Fault::Garbage => Reply::Garbage,
+        Fault::OtherSession => {
+            let mut v = session;
+            v["challengeId"] = json!(new_challenge_id());
+            ok(v.to_string().into_bytes())
+        }
         Fault::DropMid => Reply::DropMidway(Answer::json(200, session.to_string())),
         Fault::Redirect => Reply::Answer(Answer {
             status: 307,

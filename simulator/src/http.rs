@@ -3,6 +3,7 @@
 //! asks to, and the two ways of failing mid-exchange that the faults need.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 
 use crate::Shared;
 
@@ -37,7 +38,12 @@ pub(crate) enum Reply {
     Drop,
     /// Send the head and half of this answer's body, then close.
     DropMidway(Answer),
+    /// Write bytes that are neither HTTP nor TLS to the socket itself, then close.
+    Garbage,
 }
+
+/// The bytes of [`Reply::Garbage`].
+pub(crate) const GARBAGE: &[u8] = b"\x00\x01not TLS, not HTTP\xff\xfe\r\n\r\n";
 
 pub(crate) struct Answer {
     pub status: u16,
@@ -80,7 +86,9 @@ impl Answer {
 }
 
 /// Serves requests on one connection until it closes.
-pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S) {
+/// Serves HTTP/1.1 on `stream`; `raw` is the socket under it (under TLS, the TCP stream),
+/// for [`Reply::Garbage`].
+pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, raw: &TcpStream) {
     let mut reader = BufReader::new(stream);
     loop {
         let request = match read_request(&mut reader) {
@@ -105,6 +113,11 @@ pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S) {
                 }
             }
             Reply::Drop => return,
+            Reply::Garbage => {
+                let mut raw = raw;
+                let _ = raw.write_all(GARBAGE);
+                return;
+            }
             Reply::DropMidway(answer) => {
                 let bytes = answer.bytes(false);
                 let cut = bytes.len() - answer.body.len() / 2;

@@ -298,9 +298,17 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
         let _ = stream.set_read_timeout(Some(idle.max(std::time::Duration::from_millis(1))));
     }
     match &shared.tls {
-        None => http::serve(shared, stream),
+        None => {
+            let raw = stream.try_clone();
+            if let Ok(raw) = raw {
+                http::serve(shared, stream, &raw);
+            }
+        }
         Some(config) => {
             let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else {
+                return;
+            };
+            let Ok(raw) = stream.try_clone() else {
                 return;
             };
             let mut tls = rustls::StreamOwned::new(conn, stream);
@@ -313,7 +321,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
                 }
             }
             shared.tls_handshakes.fetch_add(1, Ordering::SeqCst);
-            http::serve(shared, tls);
+            http::serve(shared, tls, &raw);
         }
     }
 }

@@ -154,7 +154,9 @@ pub extern "C" fn as_client_get_payment_session(
 ///
 /// Gives `AS_RESULT_STILL_PENDING` when `timeout_ms` passes while the session is still
 /// PENDING, and `AS_RESULT_CANCELLED` within 100 ms of `cancel` firing (`cancel` may be
-/// NULL). The API has no cancel endpoint: cancelling stops the waiting here; the
+/// NULL). The wait runs on the calling thread; a cancel (or the deadline) closes the
+/// connection of the read in flight, and no thread of the library runs on after it
+/// returns. The API has no cancel endpoint: cancelling stops the waiting here; the
 /// terminal's prompt stays until the customer acts or it expires (10 minutes by default).
 /// Any other failure of a read (after its retries) ends the wait with that result;
 /// waiting again is always safe. A `timeout_ms` of 0 reads the session once (that read
@@ -191,8 +193,9 @@ pub extern "C" fn as_client_wait_payment_session(
     }
 }
 
-/// Frees a client and closes its connections. NULL is accepted and does nothing. No call
-/// on it may still be running.
+/// Frees a client and closes its connections: when it returns, no socket of the client is
+/// open and no thread of the library runs for it. NULL is accepted and does nothing. No
+/// call on it may still be running.
 #[no_mangle]
 pub extern "C" fn as_client_free(c: *mut as_client) {
     ffi_panic_boundary! { "as_client_free",

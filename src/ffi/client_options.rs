@@ -164,8 +164,11 @@ pub extern "C" fn as_client_options_set_use_system_roots(
     }
 }
 
-/// Sends every request through this proxy ("http://host:port", "socks5://host:port")
-/// instead of the one the environment names (HTTPS_PROXY, ALL_PROXY, NO_PROXY).
+/// Sends every request through this HTTP CONNECT proxy ("http://host:port", or
+/// "http://user:password@host:port") instead of the one the environment names
+/// (HTTPS_PROXY, ALL_PROXY, NO_PROXY). SOCKS proxies are not supported: a "socks5://" URL
+/// gives `AS_RESULT_INVALID_ARGUMENT` (and one from the environment is ignored). A
+/// loopback or plain-http base URL never goes through a proxy.
 ///
 /// The string is copied; the caller keeps ownership of `proxy_url`.
 #[no_mangle]

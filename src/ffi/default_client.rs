@@ -13,20 +13,24 @@ use super::client::deliver_session;
 use super::payment_session::as_payment_session;
 use super::{arg_opt_str, arg_str, as_result, ffi_panic_boundary, out_param, try_arg};
 
-/// The process-wide client, or why it could not be built (kept, so every call says so).
+/// The process-wide client. Only a success is kept: after a failure (a CA file not there
+/// yet, a bad variable) the next call reads the environment and tries again.
 fn default_client() -> Result<&'static Client, Error> {
-    static DEFAULT: OnceLock<Result<Client, Error>> = OnceLock::new();
-    DEFAULT
-        .get_or_init(|| ClientOptions::from_env().and_then(|o| Client::new(&o)))
-        .as_ref()
-        .map_err(Clone::clone)
+    static DEFAULT: OnceLock<Client> = OnceLock::new();
+    if let Some(client) = DEFAULT.get() {
+        return Ok(client);
+    }
+    let client = ClientOptions::from_env().and_then(|o| Client::new(&o))?;
+    // Two threads may build one at once: the first to finish wins, the other is dropped.
+    Ok(DEFAULT.get_or_init(|| client))
 }
 
 /// `as_client_create_payment_session` on the process-wide default client, built on first
 /// use from the environment: AUTHSIGNAL_TERMINAL_BASE_URL (a full base URL) or else
 /// AUTHSIGNAL_TERMINAL_REGION (us|au|eu|ca); US when neither is set;
 /// AUTHSIGNAL_TERMINAL_CA_FILE, when set, names a PEM file of extra trusted roots. An
-/// invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it, on every call.
+/// invalid variable gives `AS_RESULT_INVALID_ARGUMENT` naming it; only a client that was built
+/// is kept, so a call after fixing the environment (or the CA file) builds it again.
 ///
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many

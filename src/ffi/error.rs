@@ -94,23 +94,43 @@ thread_local! {
     static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
 }
 
+/// What `as_last_error_message` says while the thread is being torn down (called from a
+/// TLS destructor, after this thread's last error is gone): the result code still tells.
+const TEARDOWN_MESSAGE: &CStr =
+    c"the last error is not available while this thread exits; the result code says what happened";
+
+/// Reads this thread's last error; `None` during thread teardown, when it is gone. Never
+/// panics (a panic then could not unwind and would abort the process).
+fn read_last_error<T>(f: impl FnOnce(&LastError) -> T) -> Option<T> {
+    LAST_ERROR
+        .try_with(|last| last.try_borrow().ok().map(|last| f(&last)))
+        .ok()
+        .flatten()
+}
+
+fn write_last_error(value: LastError) {
+    let _ = LAST_ERROR.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = value;
+        }
+    });
+}
+
 /// Records `error` as this thread's last error and returns its result code.
 pub(crate) fn fail(error: Error) -> as_result {
     let to_c = |s: &str| CString::new(s.replace('\0', "")).unwrap_or_default();
-    LAST_ERROR.with(|last| {
-        *last.borrow_mut() = LastError {
-            message: to_c(error.message()),
-            http_status: error.http_status().map_or(0, c_int::from),
-            server_code: error.server_code().map(to_c),
-            outcome_unknown: error.outcome_unknown(),
-        }
+    write_last_error(LastError {
+        message: to_c(error.message()),
+        http_status: error.http_status().map_or(0, c_int::from),
+        server_code: error.server_code().map(to_c),
+        outcome_unknown: error.outcome_unknown(),
     });
     error.kind().into()
 }
 
 /// Clears this thread's last error and returns `AS_RESULT_OK`.
 pub(crate) fn succeed() -> as_result {
-    LAST_ERROR.with(|last| *last.borrow_mut() = LastError::default());
+    write_last_error(LastError::default());
     as_result::Ok
 }
 
@@ -126,11 +146,12 @@ pub(crate) fn result_of(result: Result<(), Error>) -> as_result {
 ///
 /// Never NULL; "" when the thread's last call succeeded. The string is borrowed and
 /// valid until this thread next calls a function that returns `as_result`. It never
-/// contains a terminal id in clear.
+/// contains a terminal id in clear. Called while the thread exits (from a thread-local
+/// destructor), it returns a fixed message saying the last error is not available.
 #[no_mangle]
 pub extern "C" fn as_last_error_message() -> *const c_char {
     ffi_panic_boundary! { "as_last_error_message",
-        LAST_ERROR.with(|last| last.borrow().message.as_ptr())
+        read_last_error(|last| last.message.as_ptr()).unwrap_or(TEARDOWN_MESSAGE.as_ptr())
     }
 }
 
@@ -139,7 +160,7 @@ pub extern "C" fn as_last_error_message() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn as_last_error_http_status() -> c_int {
     ffi_panic_boundary! { "as_last_error_http_status",
-        LAST_ERROR.with(|last| last.borrow().http_status)
+        read_last_error(|last| last.http_status).unwrap_or(0)
     }
 }
 
@@ -151,27 +172,31 @@ pub extern "C" fn as_last_error_http_status() -> c_int {
 #[no_mangle]
 pub extern "C" fn as_last_error_server_code() -> *const c_char {
     ffi_panic_boundary! { "as_last_error_server_code",
-        LAST_ERROR.with(|last| {
-            last.borrow()
-                .server_code
+        read_last_error(|last| {
+            last.server_code
                 .as_ref()
                 .map_or(std::ptr::null(), |c| c.as_ptr())
         })
+        .unwrap_or(std::ptr::null())
     }
 }
 
 /// true when the calling thread's last call was a create that failed in a way that may
-/// still have created a payment session: the request may have reached the server (a
-/// timeout or dropped connection after sending, a 5xx, an unreadable success answer).
+/// still have created a payment session: a byte of the request was written to a socket
+/// and no complete, readable 2xx nor a 4xx came back (a timeout or dropped connection
+/// after sending, a 5xx, a redirect, an unreadable success answer), whatever the error.
 ///
 /// The POS must then check the terminal before creating again: the API has no
-/// idempotency key, so the library can never find out by itself. false for failures that
-/// certainly created nothing (bad input, DNS/connect failure, TLS failure, 4xx), and for
-/// every call that is not a create.
+/// idempotency key, so the library can never find out by itself. false exactly when no
+/// byte of the create was written (bad input, a name that did not resolve, a refused or
+/// timed-out connect, a proxy that refused the tunnel, a failed TLS handshake) or a 4xx
+/// came back, and for every call that is not a create. Called while the thread exits
+/// (from a thread-local destructor), when the last error is gone, it returns true.
 #[no_mangle]
 pub extern "C" fn as_last_error_outcome_unknown() -> bool {
     ffi_panic_boundary! { "as_last_error_outcome_unknown",
-        LAST_ERROR.with(|last| last.borrow().outcome_unknown)
+        // Unknown while the thread exits: say "check the terminal", the safe answer.
+        read_last_error(|last| last.outcome_unknown).unwrap_or(true)
     }
 }
 

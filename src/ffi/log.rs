@@ -64,11 +64,13 @@ impl UserData {
 /// poll of a wait. They never contain a terminal id in clear (at most its last 4
 /// characters), nor request or answer bodies.
 ///
-/// The callback may be called from any thread, from several at once, and during any
-/// library call; it must be thread-safe, must return, and must not call back into the
-/// library. `user_data` is passed back unchanged and must stay valid until logging is
-/// turned off or another callback is set. Gives `AS_RESULT_INVALID_ARGUMENT` for a
-/// `max_level` outside 1 to 4.
+/// The callback runs only inside a library call, on the thread that made it (several
+/// threads may be in it at once); it must be thread-safe, must return, and must not call
+/// back into the library (lines it would cause are dropped, and `as_set_log_callback`
+/// from inside it gives `AS_RESULT_INVALID_ARGUMENT`). `user_data` is passed back
+/// unchanged. This function returns only after every call of the previous callback in
+/// flight on other threads has returned, so the previous `user_data` may be freed as soon
+/// as it returns. Gives `AS_RESULT_INVALID_ARGUMENT` for a `max_level` outside 1 to 4.
 #[no_mangle]
 pub extern "C" fn as_set_log_callback(
     callback: as_log_callback,
@@ -78,19 +80,14 @@ pub extern "C" fn as_set_log_callback(
     ffi_panic_boundary! { "as_set_log_callback",
         let level = try_arg!(LogLevel::from_number(max_level)
             .ok_or_else(|| Error::invalid_argument("max_level must be from 1 (error) to 4 (debug)")));
-        match callback {
-            None => set_logger(None, level),
-            Some(callback) => {
-                let user_data = UserData(user_data);
-                set_logger(
-                    Some(Arc::new(move |level: LogLevel, line: &str| {
-                        let line = CString::new(line.replace('\0', "")).unwrap_or_default();
-                        callback(user_data.get(), level.into(), line.as_ptr());
-                    })),
-                    level,
-                );
-            }
-        }
+        let logger = callback.map(|callback| {
+            let user_data = UserData(user_data);
+            Arc::new(move |level: LogLevel, line: &str| {
+                let line = CString::new(line.replace('\0', "")).unwrap_or_default();
+                callback(user_data.get(), level.into(), line.as_ptr());
+            }) as crate::log::Logger
+        });
+        try_arg!(set_logger(logger, level));
         succeed()
     }
 }

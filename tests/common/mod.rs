@@ -48,7 +48,7 @@ pub fn capture_logs() {
         let logger: Logger = Arc::new(|level, line: &str| {
             lock(lines()).push((level, line.to_string()));
         });
-        authsignal_terminal::set_logger(Some(logger), LogLevel::Debug);
+        authsignal_terminal::set_logger(Some(logger), LogLevel::Debug).unwrap();
         let default_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             lock(panics()).push(info.to_string());
