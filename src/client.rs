@@ -367,9 +367,9 @@ fn is_connect_failure(e: &ureq::Error) -> bool {
 }
 
 /// The error for an answer outside 2xx. This is where the server's own text enters an
-/// error, so a terminal id the server repeated is redacted here.
+/// error; `from_http_status` redacts a terminal id the server repeated, before cutting.
 fn status_error(answer: &Answer, creating: bool, terminal_id: &str) -> Error {
-    Error::from_http_status(answer.status, &answer.body, creating).redacting(terminal_id)
+    Error::from_http_status(answer.status, &answer.body, creating, terminal_id)
 }
 
 /// Turns an answer into a session or an error. `creating` says whether it answers a

@@ -257,6 +257,7 @@ mod tests {
             503,
             br#"{"errorCode":"busy"}"#,
             true,
+            "",
         ));
         let _ = as_result_name(0);
         let _ = as_version();
@@ -278,6 +279,7 @@ mod tests {
             401,
             br#"{"errorCode":"unauthorized"}"#,
             false,
+            "",
         ));
         assert_eq!(r, as_result::Unauthorized);
         assert_eq!(as_last_error_http_status(), 401);
