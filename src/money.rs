@@ -125,7 +125,31 @@ impl Money {
 
     /// An amount in major units (12.5 is 12.50 in USD). Float noise such as
     /// `0.1 + 0.2` is taken as the amount it stands for (0.30); an amount with more
-    /// digits than the currency has (`10.005` USD) is refused rather than rounded.
+    /// digits than the currency has (`10.005` USD, `5000000.005` USD) is refused rather
+    /// than rounded, at every magnitude.
+    ///
+    /// The decision is made on `D`, the shortest decimal that reads back as the same
+    /// double (what `{}` prints, and what a JSON writer would send). With `u` the minor
+    /// unit (0.01 for USD) and `m·u` the minor-unit amount nearest to `D`:
+    ///
+    /// - `D` has at most the currency's decimal places: it is exactly `m·u`;
+    /// - otherwise `D` is float noise around `m·u` only when all three hold:
+    ///   1. `D` has more than 15 significant digits. Every decimal of 15 or fewer
+    ///      significant digits reads back as itself (`f64::DIGITS`), so such a `D` is
+    ///      what the caller wrote or computed (`10.005`, `19.99 * 1.0825 = 21.639175`),
+    ///      never noise; noise shows as a 16th or 17th digit (`0.30000000000000004`,
+    ///      `0.9999999999999999`);
+    ///   2. `D` agrees with `m·u` to 15 significant digits (they differ by at most half
+    ///      a unit of the 15th): the digits that differ are only the ones a double
+    ///      cannot hold reliably. This is the ulp-derived tolerance, in decimal: a few
+    ///      units in the last place of the double;
+    ///   3. `D` differs from `m·u` by less than a thousandth of the minor unit. Near the
+    ///      top of the range the 16th digit is itself a fraction of a cent
+    ///      (`1000000000000.001` USD): there it is refused, however it came about.
+    ///
+    /// So noise is absorbed below about 10^10 major units for a 2-digit currency, and an
+    /// amount written with real extra digits is refused everywhere. Runs on every create:
+    /// `D` is formatted into a stack buffer, with no allocation.
     pub fn from_major(amount: f64, currency: &str) -> Result<Money, Error> {
         let currency = Currency::parse(currency)?;
         if !amount.is_finite() {
@@ -135,29 +159,34 @@ impl Money {
             return Err(Error::invalid_argument("amount must be greater than zero"));
         }
         let exponent = currency.exponent();
-        let scaled = amount * 10f64.powi(exponent as i32);
-        let rounded = scaled.round();
-        if rounded > MAX_MINOR_UNITS as f64 {
-            return Err(Error::invalid_argument(format!(
-                "amount is too large: at most {MAX_MINOR_UNITS} minor units"
-            )));
-        }
-        // A binary double is off its decimal by a few units in the last place; anything
-        // further off has real digits beyond the currency's minor unit.
-        let tolerance = rounded.abs().max(1.0) * 1e-9;
-        if (scaled - rounded).abs() > tolerance {
-            return Err(Error::invalid_argument(format!(
-                "amount has more decimal places than {} allows ({exponent})",
-                currency
-            )));
-        }
-        if rounded < 1.0 {
-            return Err(Error::invalid_argument(format!(
+        let too_small = || {
+            Error::invalid_argument(format!(
                 "amount is smaller than the smallest unit of {currency}"
-            )));
+            ))
+        };
+        // The bounds keep D short (at most 16 integer digits, or 6 leading zeros after
+        // the point) and far from any amount that could be accepted.
+        if amount >= 1e16 {
+            return Err(too_large());
+        }
+        if amount < 1e-6 {
+            return Err(too_small());
+        }
+        let decimal = ShortestDecimal::of(amount);
+        let minor = decimal.minor_units(exponent).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "amount has more decimal places than {currency} allows ({exponent}); \
+                     round it, or pass minor units (create_payment_session_minor)"
+            ))
+        })?;
+        if minor > MAX_MINOR_UNITS as u128 {
+            return Err(too_large());
+        }
+        if minor < 1 {
+            return Err(too_small());
         }
         Ok(Money {
-            minor: rounded as i64,
+            minor: minor as i64,
             currency,
         })
     }
@@ -198,6 +227,102 @@ impl Money {
             out.push(b'.');
             push_digits(out, fraction, width);
         }
+    }
+}
+
+fn too_large() -> Error {
+    Error::invalid_argument(format!(
+        "amount is too large: at most {MAX_MINOR_UNITS} minor units"
+    ))
+}
+
+/// A positive double's shortest round-trip decimal (Rust's `{}`), as its significant
+/// digits `digits` (at most 17, so a `u64`) and `places`, how many of them follow the
+/// point: `D = digits / 10^places`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ShortestDecimal {
+    digits: u64,
+    places: u32,
+}
+
+impl ShortestDecimal {
+    /// For `1e-6 <= amount < 1e16`, where `{}` writes at most 24 characters and never
+    /// an exponent.
+    fn of(amount: f64) -> ShortestDecimal {
+        use std::fmt::Write;
+        let mut buffer = StackText::default();
+        // StackText holds the at most 24 characters the bounds allow; a longer text
+        // (which cannot happen) would come out cut and read as a smaller amount below,
+        // and be refused as such.
+        let _ = write!(buffer, "{amount}");
+        let mut digits: u64 = 0;
+        let mut places = 0;
+        let mut after_point = false;
+        for &b in buffer.as_bytes() {
+            match b {
+                b'.' => after_point = true,
+                b'0'..=b'9' => {
+                    digits = digits
+                        .saturating_mul(10)
+                        .saturating_add(u64::from(b - b'0'));
+                    places += u32::from(after_point);
+                }
+                _ => {}
+            }
+        }
+        ShortestDecimal { digits, places }
+    }
+
+    /// The amount in minor units of a currency with `exponent` decimal places, when
+    /// this decimal stands for one (see [`Money::from_major`]); `None` when it has real
+    /// digits beyond them.
+    fn minor_units(self, exponent: u32) -> Option<u128> {
+        let digits = u128::from(self.digits);
+        if self.places <= exponent {
+            return Some(digits * 10u128.pow(exponent - self.places));
+        }
+        let extra = 10u128.pow(self.places - exponent);
+        let minor = (digits + extra / 2) / extra;
+        let off = digits.abs_diff(minor * extra);
+        let significant = digit_count(self.digits);
+        let unit_of_15th = 10u128.pow(significant.saturating_sub(15));
+        let noise = significant > 15 && 2 * off <= unit_of_15th && 1000 * off < extra;
+        noise.then_some(minor)
+    }
+}
+
+/// How many decimal digits `value` has (1 for 0).
+fn digit_count(mut value: u64) -> u32 {
+    let mut count = 1;
+    while value >= 10 {
+        value /= 10;
+        count += 1;
+    }
+    count
+}
+
+/// A small text buffer on the stack, for formatting without allocation.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > self.bytes.len() {
+            return Err(fmt::Error);
+        }
+        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -308,6 +433,104 @@ mod tests {
     }
 
     #[test]
+    fn extra_digits_are_refused_at_every_magnitude() {
+        for (amount, cur) in [
+            (5000000.005, "USD"),
+            (123456789.004, "USD"),
+            (1000000000000.001, "USD"),
+            (9000000000000.005, "USD"),
+            (99999999.999, "USD"),
+            (0.3000001, "USD"),
+            (12.3400000000001, "USD"),
+            (1000.5, "JPY"),
+            (1e14 + 0.5, "JPY"),
+            (1.0001, "BHD"),
+            (19.99 * 1.0825, "USD"),
+        ] {
+            let e = Money::from_major(amount, cur).unwrap_err();
+            assert!(
+                e.message().contains("decimal places"),
+                "{amount} {cur}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn noise_from_arithmetic_is_absorbed() {
+        let minor = |amount: f64, cur| Money::from_major(amount, cur).unwrap().minor_units();
+        assert_eq!(minor(0.1 + 0.2, "USD"), 30);
+        assert_eq!(minor(1.1 + 2.2, "USD"), 330);
+        assert_eq!(minor(0.7 + 0.1, "USD"), 80);
+        assert_eq!(minor(0.06 - 0.05, "USD"), 1);
+        assert_eq!(minor(4.35 * 100.0 / 100.0, "USD"), 435);
+        assert_eq!(minor((0..100).map(|_| 0.01).sum::<f64>(), "USD"), 100);
+        // Noise that reaches the 15th significant digit is no longer noise: a thousand
+        // additions of 0.1 give 99.9999999999986, which is refused.
+        let sum: f64 = (0..1000).map(|_| 0.1).sum();
+        assert!(Money::from_major(sum, "USD").is_err());
+        assert_eq!(minor(123456789.12 + 0.01, "USD"), 12345678913);
+        assert_eq!(minor(0.001 + 0.002, "BHD"), 3);
+        assert_eq!(minor(1000.0 + 1e-13, "JPY"), 1000);
+    }
+
+    #[test]
+    fn the_shortest_decimal_is_what_decides() {
+        let d = ShortestDecimal::of;
+        assert_eq!(
+            d(0.1 + 0.2),
+            ShortestDecimal {
+                digits: 30000000000000004,
+                places: 17
+            }
+        );
+        assert_eq!(
+            d(12.5),
+            ShortestDecimal {
+                digits: 125,
+                places: 1
+            }
+        );
+        assert_eq!(
+            d(1000.0),
+            ShortestDecimal {
+                digits: 1000,
+                places: 0
+            }
+        );
+        assert_eq!(
+            d(1e-6),
+            ShortestDecimal {
+                digits: 1,
+                places: 6
+            }
+        );
+        assert_eq!(
+            d(9999999999999998.0),
+            ShortestDecimal {
+                digits: 9999999999999998,
+                places: 0
+            }
+        );
+        // 15 or fewer significant digits are never noise, however close.
+        assert_eq!(
+            ShortestDecimal {
+                digits: 300000000000001,
+                places: 15
+            }
+            .minor_units(2),
+            None
+        );
+        assert_eq!(
+            ShortestDecimal {
+                digits: 3000000000000001,
+                places: 16
+            }
+            .minor_units(2),
+            Some(30)
+        );
+    }
+
+    #[test]
     fn non_finite_zero_negative_and_tiny_are_refused() {
         for amount in [
             f64::NAN,
@@ -322,6 +545,56 @@ mod tests {
             1e16,
         ] {
             assert!(Money::from_major(amount, "USD").is_err(), "{amount}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Every minor-unit amount, written as a double, is taken back exactly, at
+            /// every magnitude and exponent.
+            #[test]
+            fn every_minor_amount_round_trips(minor in 1..=MAX_MINOR_UNITS, cur in prop_oneof!["USD", "JPY", "BHD", "CLF"]) {
+                let exponent = currency_exponent(&cur).unwrap();
+                let amount: f64 = Money::from_minor(minor, &cur).unwrap().major_decimal().parse().unwrap();
+                prop_assert_eq!(Money::from_major(amount, &cur).unwrap().minor_units(), minor);
+                prop_assert_eq!(amount, minor as f64 / 10f64.powi(exponent as i32));
+            }
+
+            /// A decimal of at most 15 significant digits with a digit beyond the
+            /// currency's is refused, whatever its magnitude.
+            #[test]
+            fn a_written_extra_digit_is_always_refused(
+                minor in 1i64..=99_999_999_999_999,
+                extra in 1u32..=9,
+                more in 1u32..=3,
+                cur in prop_oneof!["USD", "JPY", "BHD"],
+            ) {
+                let exponent = currency_exponent(&cur).unwrap();
+                let scale = 10i64.pow(exponent);
+                let text = format!(
+                    "{}.{:0width$}{}{extra}",
+                    minor / scale,
+                    minor % scale,
+                    "0".repeat(more as usize - 1),
+                    width = exponent as usize
+                );
+                let significant = text.trim_start_matches(['0', '.']).replace('.', "").len();
+                prop_assume!(significant <= 15);
+                let amount: f64 = text.parse().unwrap();
+                prop_assert!(Money::from_major(amount, &cur).is_err(), "{} {} (exponent {})", text, cur, exponent);
+            }
+
+            /// Any double at all: an amount that is taken is within noise of the double.
+            #[test]
+            fn any_double_is_taken_only_within_noise(amount in any::<f64>(), cur in prop_oneof!["USD", "JPY", "BHD"]) {
+                if let Ok(money) = Money::from_major(amount, &cur) {
+                    let back: f64 = money.major_decimal().parse().unwrap();
+                    prop_assert!(((amount - back) / back).abs() < 1e-14, "{} -> {}", amount, back);
+                }
+            }
         }
     }
 
