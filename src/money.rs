@@ -13,35 +13,46 @@ use crate::error::Error;
 /// (and an `f64`) holds exactly.
 pub const MAX_MINOR_UNITS: i64 = 999_999_999_999_999;
 
-/// Currencies whose minor unit is not 2 digits (ISO 4217). A well-formed code not listed
-/// here has 2.
-const MINOR_UNIT_EXCEPTIONS: &[(&str, u32)] = &[
-    ("BIF", 0),
-    ("CLP", 0),
-    ("DJF", 0),
-    ("GNF", 0),
-    ("ISK", 0),
-    ("JPY", 0),
-    ("KMF", 0),
-    ("KRW", 0),
-    ("PYG", 0),
-    ("RWF", 0),
-    ("UGX", 0),
-    ("UYI", 0),
-    ("VND", 0),
-    ("VUV", 0),
-    ("XAF", 0),
-    ("XOF", 0),
-    ("XPF", 0),
-    ("BHD", 3),
-    ("IQD", 3),
-    ("JOD", 3),
-    ("KWD", 3),
-    ("LYD", 3),
-    ("OMR", 3),
-    ("TND", 3),
-    ("CLF", 4),
-    ("UYW", 4),
+/// Where [`ISO_4217`] comes from, and as of when: said in the one place that says it
+/// (messages name it too).
+pub const ISO_4217_SOURCE: &str = "ISO 4217 List One published 2026-01-01";
+
+/// The active ISO 4217 currencies and their minor-unit digits, sorted by code: every
+/// entry of ISO 4217 List One (the maintenance agency's `list_one.xml`, see
+/// [`ISO_4217_SOURCE`]) that has a number of minor units. The entries without one
+/// (precious metals, bond-market units, XDR, XSU, XUA, the testing code XTS and XXX,
+/// "no currency") cannot price a card payment and are left out, as are withdrawn codes
+/// (List Three). 165 codes. Update it from a newer List One and change the date above.
+#[rustfmt::skip]
+const ISO_4217: &[([u8; 3], u32)] = &[
+    (*b"AED", 2), (*b"AFN", 2), (*b"ALL", 2), (*b"AMD", 2), (*b"AOA", 2), (*b"ARS", 2),
+    (*b"AUD", 2), (*b"AWG", 2), (*b"AZN", 2), (*b"BAM", 2), (*b"BBD", 2), (*b"BDT", 2),
+    (*b"BHD", 3), (*b"BIF", 0), (*b"BMD", 2), (*b"BND", 2), (*b"BOB", 2), (*b"BOV", 2),
+    (*b"BRL", 2), (*b"BSD", 2), (*b"BTN", 2), (*b"BWP", 2), (*b"BYN", 2), (*b"BZD", 2),
+    (*b"CAD", 2), (*b"CDF", 2), (*b"CHE", 2), (*b"CHF", 2), (*b"CHW", 2), (*b"CLF", 4),
+    (*b"CLP", 0), (*b"CNY", 2), (*b"COP", 2), (*b"COU", 2), (*b"CRC", 2), (*b"CUP", 2),
+    (*b"CVE", 2), (*b"CZK", 2), (*b"DJF", 0), (*b"DKK", 2), (*b"DOP", 2), (*b"DZD", 2),
+    (*b"EGP", 2), (*b"ERN", 2), (*b"ETB", 2), (*b"EUR", 2), (*b"FJD", 2), (*b"FKP", 2),
+    (*b"GBP", 2), (*b"GEL", 2), (*b"GHS", 2), (*b"GIP", 2), (*b"GMD", 2), (*b"GNF", 0),
+    (*b"GTQ", 2), (*b"GYD", 2), (*b"HKD", 2), (*b"HNL", 2), (*b"HTG", 2), (*b"HUF", 2),
+    (*b"IDR", 2), (*b"ILS", 2), (*b"INR", 2), (*b"IQD", 3), (*b"IRR", 2), (*b"ISK", 0),
+    (*b"JMD", 2), (*b"JOD", 3), (*b"JPY", 0), (*b"KES", 2), (*b"KGS", 2), (*b"KHR", 2),
+    (*b"KMF", 0), (*b"KPW", 2), (*b"KRW", 0), (*b"KWD", 3), (*b"KYD", 2), (*b"KZT", 2),
+    (*b"LAK", 2), (*b"LBP", 2), (*b"LKR", 2), (*b"LRD", 2), (*b"LSL", 2), (*b"LYD", 3),
+    (*b"MAD", 2), (*b"MDL", 2), (*b"MGA", 2), (*b"MKD", 2), (*b"MMK", 2), (*b"MNT", 2),
+    (*b"MOP", 2), (*b"MRU", 2), (*b"MUR", 2), (*b"MVR", 2), (*b"MWK", 2), (*b"MXN", 2),
+    (*b"MXV", 2), (*b"MYR", 2), (*b"MZN", 2), (*b"NAD", 2), (*b"NGN", 2), (*b"NIO", 2),
+    (*b"NOK", 2), (*b"NPR", 2), (*b"NZD", 2), (*b"OMR", 3), (*b"PAB", 2), (*b"PEN", 2),
+    (*b"PGK", 2), (*b"PHP", 2), (*b"PKR", 2), (*b"PLN", 2), (*b"PYG", 0), (*b"QAR", 2),
+    (*b"RON", 2), (*b"RSD", 2), (*b"RUB", 2), (*b"RWF", 0), (*b"SAR", 2), (*b"SBD", 2),
+    (*b"SCR", 2), (*b"SDG", 2), (*b"SEK", 2), (*b"SGD", 2), (*b"SHP", 2), (*b"SLE", 2),
+    (*b"SOS", 2), (*b"SRD", 2), (*b"SSP", 2), (*b"STN", 2), (*b"SVC", 2), (*b"SYP", 2),
+    (*b"SZL", 2), (*b"THB", 2), (*b"TJS", 2), (*b"TMT", 2), (*b"TND", 3), (*b"TOP", 2),
+    (*b"TRY", 2), (*b"TTD", 2), (*b"TWD", 2), (*b"TZS", 2), (*b"UAH", 2), (*b"UGX", 0),
+    (*b"USD", 2), (*b"USN", 2), (*b"UYI", 0), (*b"UYU", 2), (*b"UYW", 4), (*b"UZS", 2),
+    (*b"VED", 2), (*b"VES", 2), (*b"VND", 0), (*b"VUV", 0), (*b"WST", 2), (*b"XAD", 2),
+    (*b"XAF", 0), (*b"XCD", 2), (*b"XCG", 2), (*b"XOF", 0), (*b"XPF", 0), (*b"YER", 2),
+    (*b"ZAR", 2), (*b"ZMW", 2), (*b"ZWG", 2),
 ];
 
 /// An ISO 4217 alphabetic currency code, upper-case.
@@ -49,7 +60,9 @@ const MINOR_UNIT_EXCEPTIONS: &[(&str, u32)] = &[
 pub struct Currency([u8; 3]);
 
 impl Currency {
-    /// Parses a code of exactly 3 ASCII letters, in any case.
+    /// Parses an active ISO 4217 code (see [`ISO_4217_SOURCE`]), in any case: `"usd"` is
+    /// USD. A code of another shape, or one that is not an active currency (`"XYZ"`, a
+    /// withdrawn `"HRK"`, `"XXX"`), is refused.
     pub fn parse(code: &str) -> Result<Currency, Error> {
         let bytes = code.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_alphabetic) {
@@ -57,11 +70,19 @@ impl Currency {
                 "currency must be a 3-letter ISO 4217 code such as \"USD\"",
             ));
         }
-        Ok(Currency([
+        let upper = [
             bytes[0].to_ascii_uppercase(),
             bytes[1].to_ascii_uppercase(),
             bytes[2].to_ascii_uppercase(),
-        ]))
+        ];
+        if ISO_4217.binary_search_by(|(c, _)| c.cmp(&upper)).is_err() {
+            return Err(Error::invalid_argument(format!(
+                "currency \"{}\" is not an active ISO 4217 currency ({ISO_4217_SOURCE})",
+                // Only ASCII letters: checked above.
+                std::str::from_utf8(&upper).unwrap_or("?")
+            )));
+        }
+        Ok(Currency(upper))
     }
 
     /// The code, upper-case.
@@ -72,10 +93,10 @@ impl Currency {
 
     /// How many digits the minor unit has: 2 for USD, 0 for JPY, 3 for BHD.
     pub fn exponent(&self) -> u32 {
-        MINOR_UNIT_EXCEPTIONS
-            .iter()
-            .find(|(code, _)| code.as_bytes() == self.0)
-            .map_or(2, |&(_, exponent)| exponent)
+        // Every Currency was found in the table when it was parsed.
+        ISO_4217
+            .binary_search_by(|(c, _)| c.cmp(&self.0))
+            .map_or(2, |at| ISO_4217[at].1)
     }
 }
 
@@ -92,7 +113,7 @@ impl fmt::Display for Currency {
 }
 
 /// How many minor-unit digits a currency has (2 for USD, 0 for JPY, 3 for BHD), or
-/// `None` when the code is not 3 ASCII letters.
+/// `None` when the code is not an active ISO 4217 currency.
 pub fn currency_exponent(code: &str) -> Option<u32> {
     Currency::parse(code).ok().map(|c| c.exponent())
 }
@@ -361,10 +382,40 @@ mod tests {
         assert_eq!(currency_exponent("BHD"), Some(3));
         assert_eq!(currency_exponent("KWD"), Some(3));
         assert_eq!(currency_exponent("CLF"), Some(4));
-        assert_eq!(currency_exponent("QQQ"), Some(2), "unknown but well-formed");
-        for bad in ["", "US", "USDD", "U5D", "ÜSD", "US ", "\0US"] {
+        assert_eq!(currency_exponent("XCG"), Some(2), "new in 2025");
+        assert_eq!(currency_exponent("ZWG"), Some(2));
+        assert_eq!(currency_exponent("UYW"), Some(4));
+        for bad in [
+            "", "US", "USDD", "U5D", "ÜSD", "US ", "\0US", "QQQ", "XYZ", "HRK", "XXX", "XAU", "XTS",
+        ] {
             assert_eq!(currency_exponent(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_unique() {
+        assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(ISO_4217.len(), 165);
+        assert!(ISO_4217
+            .iter()
+            .all(|(c, e)| c.iter().all(u8::is_ascii_uppercase) && *e <= 4));
+    }
+
+    #[test]
+    fn a_code_outside_active_iso_4217_is_refused_and_the_message_says_so() {
+        for code in ["XYZ", "xyz", "HRK", "XXX"] {
+            let e = Currency::parse(code).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(
+                e.message().contains("not an active ISO 4217 currency"),
+                "{e}"
+            );
+            assert!(e.message().contains(ISO_4217_SOURCE), "{e}");
+            assert!(Money::from_minor(100, code).is_err());
+            assert!(Money::from_major(1.0, code).is_err());
+        }
+        let e = Currency::parse("U5D").unwrap_err();
+        assert!(e.message().contains("3-letter"), "{e}");
     }
 
     #[test]
