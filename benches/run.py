@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark: this library against libcurl (C), requests/httpx (Python) and
-HttpClient (C# on Mono), all against one simulator over HTTPS on loopback, in one run.
+HttpClient (C# on Mono), all against one simulator over HTTPS on loopback, in one run;
+then the C clients again against a plain nginx over TLS 1.3 on loopback (a server no
+one here wrote, with a fixed JSON answer and a CA and certificate this script makes).
 
     benches/run.py [--smoke] [--calls N] [--rounds R] [--json PATH]
 
@@ -13,15 +15,18 @@ missing is reported as skipped.
 Per client: N sequential creates on one kept-alive connection after a warm-up, the same
 split over 4 threads, and the cold first call (process start to first answer). Per
 figure the median over R interleaved rounds. Plus callgrind instructions per call (this
-library and libcurl: callgrind of N and 2N calls in one process each, difference / N),
-the stripped library's size, dlopen time, and the simulator's headroom (several client
-processes at once). The terminal id is never printed.
+library's create by the double and the _minor path, and libcurl: callgrind of N and 2N
+calls in one process each, difference / N), the stripped library's size, dlopen time,
+and the simulator's headroom (several client processes at once). Against nginx:
+sequential runs and callgrind of the same three C clients; nginx's access log gives the
+connections, requests and TLS version seen. The terminal id is never printed.
 """
 
 import argparse
 import json
 import os
 import shutil
+import socket
 import ssl
 import statistics
 import subprocess
@@ -41,6 +46,12 @@ CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I" + os.path.join(
 # Variables that would change which CAs a client trusts: every client is given the
 # simulator's CA explicitly, and nothing else should override it.
 CA_ENV = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"]
+# What a client needs beyond the common environment: c-lib-double is bench_lib making
+# its creates through the double path (as_client_create_payment_session, 12.5 USD).
+CLIENT_ENV = {"c-lib-double": {"BENCH_AMOUNT": "double"}}
+# The C clients that are also measured against nginx.
+NGINX_CLIENTS = ["c-lib", "c-lib-double", "c-libcurl"]
+NGINX = "/usr/sbin/nginx"
 
 
 def log(*a):
@@ -62,6 +73,7 @@ def build_clients():
     run(["gcc", *CFLAGS, os.path.join(c, "bench_lib.c"), "-L" + REL, "-lauthsignal_terminal",
          "-Wl,-rpath," + REL, "-pthread", "-o", os.path.join(OUT, "bench_lib")])
     clients["c-lib"] = [os.path.join(OUT, "bench_lib")]
+    clients["c-lib-double"] = [os.path.join(OUT, "bench_lib")]
     run(["gcc", *CFLAGS, os.path.join(c, "bench_load.c"), "-ldl", "-o", os.path.join(OUT, "bench_load")])
     try:
         run(["gcc", *CFLAGS, os.path.join(c, "bench_curl.c"), "-lcurl", "-pthread",
@@ -114,6 +126,9 @@ def python_wrapper_works():
 
 
 class Simulator:
+    # Each stats() is itself one HTTPS request on a connection of its own.
+    probe = 1
+
     def __init__(self):
         self.proc = subprocess.Popen([SIM, "--port", "0", "--quiet"], stdout=subprocess.PIPE, text=True)
         info = {}
@@ -136,28 +151,128 @@ class Simulator:
         return out.strip()
 
 
-def client_env(sim):
+class Nginx:
+    """Debian's nginx-light on loopback over TLS 1.3 only, answering every create and get
+    with a fixed JSON body. Its CA and certificate (ECDSA P-256, for 127.0.0.1, as the
+    simulator's) are made here with openssl; the clients trust that CA only. Its access
+    log, one line per request, is what stats() counts."""
+
+    probe = 0
+    ANSWER = ('{"challengeId":"ef6b3212-6121-4a9e-92ef-09d819e36e93","status":"PENDING",'
+              '"reference":"bench"}')
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="bench-nginx-")
+        d = self.dir
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run(["openssl", "req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem",
+             "-days", "2", "-subj", "/CN=authsignal-terminal bench CA",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"], **quiet)
+        run(["openssl", "req", *key, "-keyout", f"{d}/leaf.key", "-out", f"{d}/leaf.csr",
+             "-subj", "/CN=127.0.0.1"], **quiet)
+        with open(f"{d}/leaf.ext", "w") as f:
+            f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                    "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        run(["openssl", "x509", "-req", "-in", f"{d}/leaf.csr", "-CA", f"{d}/ca.pem",
+             "-CAkey", f"{d}/ca.key", "-CAcreateserial", "-days", "2", "-extfile", f"{d}/leaf.ext",
+             "-out", f"{d}/leaf.pem"], **quiet)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.log = f"{d}/access.log"
+        answer = self.ANSWER.replace("'", "\\'")
+        with open(f"{d}/nginx.conf", "w") as f:
+            f.write(f"""daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  log_format bench '$connection $ssl_protocol $request_method $status';
+  access_log {self.log} bench;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {d}/leaf.pem;
+    ssl_certificate_key {d}/leaf.key;
+    ssl_protocols TLSv1.3;
+    default_type application/json;
+    location = /v1/terminal/payment-session {{ return 200 '{answer}'; }}
+    location /v1/terminal/payment-session/ {{ return 200 '{answer}'; }}
+    location / {{ return 404 '{{"errorCode":"not_found"}}'; }}
+  }}
+}}
+""")
+        self.proc = subprocess.Popen([NGINX, "-p", d, "-c", f"{d}/nginx.conf"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.base_url, self.ca_file = f"https://127.0.0.1:{port}/v1", f"{d}/ca.pem"
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        deadline = time.time() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+                    with ctx.wrap_socket(raw, server_hostname="127.0.0.1"):
+                        break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("nginx did not start: " + self.proc.stderr.read()[-400:]
+                                       if self.proc.poll() is not None else "nginx did not start")
+                time.sleep(0.05)
+
+    def stats(self):
+        conns, tls13, requests = set(), set(), 0
+        if os.path.exists(self.log):
+            with open(self.log) as f:
+                for line in f:
+                    conn, proto, _method, _status = line.split()
+                    conns.add(conn)
+                    if proto == "TLSv1.3":
+                        tls13.add(conn)
+                    requests += 1
+        # Every connection is TLS 1.3 (nginx allows nothing else) with one full handshake.
+        return {"connections": len(conns), "tls_handshakes": len(tls13), "requests": requests}
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        final = self.stats()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return "nginx access log: " + json.dumps(final)
+
+
+def client_env(sim, client=None):
     env = {k: v for k, v in os.environ.items() if k not in CA_ENV}
+    env.update(CLIENT_ENV.get(client, {}))
     env.update(BENCH_BASE_URL=sim.base_url, BENCH_CA_FILE=sim.ca_file, BENCH_TERMINAL_ID=TERMINAL_ID,
                PYTHONPATH=os.path.join(ROOT, "bindings", "python", "src"),
                AUTHSIGNAL_TERMINAL_LIBRARY=LIB, LD_LIBRARY_PATH=REL)
     return env
 
 
-def measure(sim, argv, args, warmup_requests):
-    """Runs one client once; returns its JSON plus what the simulator saw of it."""
+def measure(sim, client, argv, args, warmup_requests):
+    """Runs one client once; returns its JSON plus what the server saw of it."""
     before = sim.stats()
     spawned = time.time_ns()
-    p = subprocess.run(argv + args, env=client_env(sim), capture_output=True, text=True, timeout=600)
+    p = subprocess.run(argv + args, env=client_env(sim, client), capture_output=True, text=True,
+                       timeout=600)
     after = sim.stats()
     if p.returncode != 0 or not p.stdout.strip():
         raise RuntimeError(f"{' '.join(os.path.basename(a) for a in argv + args)} failed "
                            f"(exit {p.returncode}): {p.stderr.strip()[-400:]}")
     result = json.loads(p.stdout.strip().splitlines()[-1])
-    # The probe of `after` opened one connection with one handshake; `before`'s was
-    # already counted in `before`.
-    result["connections"] = after["connections"] - before["connections"] - 1
-    result["tls_handshakes"] = after["tls_handshakes"] - before["tls_handshakes"] - 1
+    # The simulator's probe of `after` opened one connection with one handshake;
+    # `before`'s was already counted in `before`. Reading nginx's log opens none.
+    result["connections"] = after["connections"] - before["connections"] - sim.probe
+    result["tls_handshakes"] = after["tls_handshakes"] - before["tls_handshakes"] - sim.probe
     result["requests"] = after["requests"] - before["requests"]
     result["expected_requests"] = result["calls"] + warmup_requests
     if "first_answer_ns" in result:
@@ -168,14 +283,14 @@ def measure(sim, argv, args, warmup_requests):
 # ---------------------------------------------------------------- the other figures
 
 
-def callgrind_per_call(sim, argv, n):
+def callgrind_per_call(sim, client, argv, n):
     """Instructions per call: callgrind totals of n and 2n calls, difference / n."""
     totals = []
     with tempfile.TemporaryDirectory() as d:
         for calls in (n, 2 * n):
             out = os.path.join(d, f"cg.{calls}")
             subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, *argv,
-                            "seq", str(calls), "1"], env=client_env(sim), check=True,
+                            "seq", str(calls), "1"], env=client_env(sim, client), check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with open(out) as f:
                 totals.append(next(int(l.split()[1]) for l in f if l.startswith("summary:")))
@@ -244,13 +359,13 @@ def main():
         for r in range(rounds):
             for c, argv in clients.items():
                 log(f"round {r + 1}/{rounds}: {c}")
-                rows[c]["seq"].append(measure(sim, argv, ["seq", str(n), str(warmup)], warmup))
+                rows[c]["seq"].append(measure(sim, c, argv, ["seq", str(n), str(warmup)], warmup))
                 tw = max(1, warmup // THREADS)
                 rows[c]["threads"].append(
-                    measure(sim, argv, ["threads", str(THREADS), str(n), str(tw)], tw * THREADS))
+                    measure(sim, c, argv, ["threads", str(THREADS), str(n), str(tw)], tw * THREADS))
         for _ in range(cold_runs):
             for c, argv in clients.items():
-                rows[c]["cold"].append(measure(sim, argv, ["cold"], 0))
+                rows[c]["cold"].append(measure(sim, c, argv, ["cold"], 0))
 
         for c, modes in rows.items():
             for mode, results in modes.items():
@@ -267,10 +382,9 @@ def main():
         extra = {}
         if not a.smoke:
             log("callgrind")
-            if "c-lib" in clients:
-                extra["ir_lib"] = callgrind_per_call(sim, clients["c-lib"], 500)
-            if "c-libcurl" in clients:
-                extra["ir_curl"] = callgrind_per_call(sim, clients["c-libcurl"], 500)
+            for c, key in (("c-lib", "ir_lib"), ("c-lib-double", "ir_lib_double"), ("c-libcurl", "ir_curl")):
+                if c in clients:
+                    extra[key] = callgrind_per_call(sim, c, clients[c], 500)
             log("headroom")
             best = max(statistics.median(x["rps"] for x in m["seq"]) for m in rows.values())
             busiest = "c-lib" if "c-lib" in clients else next(iter(clients))
@@ -285,15 +399,86 @@ def main():
     finally:
         final = sim.stop()
 
+    nginx_rows, nginx_extra, nginx_final = run_nginx(clients, n, rounds, warmup, a.smoke, problems)
+
     report = render(rows, extra, n, rounds, warmup, cold_runs, a.smoke, final)
+    report += "\n\n" + render_nginx(nginx_rows, nginx_extra, n, rounds, warmup, a.smoke, nginx_final)
     print(report)
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"rows": rows, "extra": extra}, f, indent=1, default=str)
+            json.dump({"rows": rows, "extra": extra, "nginx_rows": nginx_rows, "nginx_extra": nginx_extra},
+                      f, indent=1, default=str)
     if problems:
         print("\nPROBLEMS:\n" + "\n".join("- " + p for p in problems))
         sys.exit(1)
-    print("\nbench: every client answered correctly; one connection and one TLS handshake per sequential client")
+    print("\nbench: every client answered correctly; one connection and one TLS handshake per sequential client"
+          + ("; against nginx too, over TLS 1.3" if nginx_rows else ""))
+
+
+def run_nginx(clients, n, rounds, warmup, smoke, problems):
+    """The C clients against nginx: sequential runs (interleaved rounds, as above) and,
+    unless smoke, callgrind instructions per call. Checks answers, requests, one
+    connection per run and TLS 1.3 from nginx's own log."""
+    names = [c for c in NGINX_CLIENTS if c in clients]
+    if not os.path.exists(NGINX):
+        problems.append("nginx: /usr/sbin/nginx is missing (scripts/install-deps.sh bench installs nginx-light)")
+        return {}, {}, "nginx: not run"
+    server = Nginx()
+    rows = {c: [] for c in names}
+    extra = {}
+    try:
+        for r in range(rounds):
+            for c in names:
+                log(f"nginx round {r + 1}/{rounds}: {c}")
+                rows[c].append(measure(server, c, clients[c], ["seq", str(n), str(warmup)], warmup))
+        for c, results in rows.items():
+            for res in results:
+                if res["failed"] or res["requests"] != res["expected_requests"]:
+                    problems.append(f"nginx {c}: {res['failed']} failed calls, nginx logged "
+                                    f"{res['requests']} requests for {res['expected_requests']}")
+                if (res["connections"], res["tls_handshakes"]) != (1, 1):
+                    problems.append(f"nginx {c}: {res['connections']} connections, "
+                                    f"{res['tls_handshakes']} over TLS 1.3, not 1 and 1")
+        if not smoke:
+            log("nginx callgrind")
+            for c in names:
+                extra[c] = callgrind_per_call(server, c, clients[c], 500)
+    finally:
+        final = server.stop()
+    return rows, extra, final
+
+
+def render_nginx(rows, extra, n, rounds, warmup, smoke, final):
+    if not rows:
+        return final
+    out = []
+    w = out.append
+    w(f"Against nginx (Debian nginx-light, TLS 1.3 only, fixed JSON answer, its own CA): {n} calls per run "
+      f"after {warmup} warm-up calls, sequential, {rounds} interleaved round(s), medians")
+    w("")
+    w("| client | req/s | p50 µs | p99 µs | CPU µs/call | peak RSS MiB | TCP conns | TLS 1.3 conns |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for c, rs in rows.items():
+        w(f"| {c} | {med(rs, 'rps'):,.0f} | {med(rs, 'p50_us'):,.0f} | {med(rs, 'p99_us'):,.0f} | "
+          f"{med(rs, 'cpu_us_per_call'):,.1f} | {med(rs, 'maxrss_kb') / 1024:,.1f} | "
+          f"{max(r['connections'] for r in rs)} | {max(r['tls_handshakes'] for r in rs)} |")
+    w("")
+    w(final)
+    if smoke or "c-libcurl" not in extra:
+        return "\n".join(out)
+    w("")
+    w("| target (against nginx) | measured | met |")
+    w("|---|---|---|")
+    curl = extra["c-libcurl"]
+    for c, path in (("c-lib", "_minor"), ("c-lib-double", "double")):
+        if c in extra:
+            v = extra[c] / curl
+            w(f"| C instructions per call, lib ({path} path) / libcurl ≤ 0.5 ({extra[c]:,.0f} / {curl:,.0f}) "
+              f"| {v:.2f} | {'yes' if v <= 0.5 else 'NO'} |")
+    if "c-lib" in rows:
+        v = med(rows["c-lib"], "rps") / med(rows["c-libcurl"], "rps")
+        w(f"| C sequential req/s, lib / libcurl ≥ 1.0 | {v:.2f} | {'yes' if v >= 1.0 else 'NO'} |")
+    return "\n".join(out)
 
 
 def med(results, key):
@@ -341,9 +526,10 @@ def render(rows, extra, n, rounds, warmup, cold_runs, smoke, final):
           f"{'n/a' if value is None else ('yes' if ok(value) else 'NO')} |")
 
     target("C sequential req/s, lib / libcurl ≥ 1.0", ratio("c-lib", "c-libcurl", "rps"), lambda v: v >= 1.0)
-    ir = (extra["ir_lib"] / extra["ir_curl"]) if "ir_lib" in extra and "ir_curl" in extra else None
-    target(f"C instructions per call, lib / libcurl ≤ 0.5 ({extra.get('ir_lib', 0):,.0f} / "
-           f"{extra.get('ir_curl', 0):,.0f})", ir, lambda v: v <= 0.5)
+    for key, path in (("ir_lib", "_minor"), ("ir_lib_double", "double")):
+        ir = (extra[key] / extra["ir_curl"]) if key in extra and "ir_curl" in extra else None
+        target(f"C instructions per call, lib ({path} path) / libcurl ≤ 0.5 ({extra.get(key, 0):,.0f} / "
+               f"{extra.get('ir_curl', 0):,.0f})", ir, lambda v: v <= 0.5)
     target("Python req/s, wrapper / requests.Session ≥ 3", ratio("python-lib", "python-requests", "rps"),
            lambda v: v >= 3)
     if "python-httpx" in rows:

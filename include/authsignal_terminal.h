@@ -248,7 +248,7 @@ enum as_result as_client_new(const struct as_client_options *options, struct as_
 
 /**
  * Starts a payment: the paired terminal prompts the customer for `amount` in major units
- * (12.5 is 12.50 USD) of `currency` (3 letters, e.g. "USD"). `reference` is the POS's own
+ * (12.5 is 12.50 USD) of `currency` (an active ISO 4217 code, e.g. "USD"). `reference` is the POS's own
  * reference, or NULL (or "") for none. The session starts PENDING.
  *
  * Float noise (0.1 + 0.2) is absorbed; an amount with more decimal places than the
@@ -461,8 +461,8 @@ enum as_result as_get_payment_session(const char *terminal_id,
 
 /**
  * How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
- * "BHD", 2 for a well-formed code the table lacks; -1 when `currency` is NULL or not 3
- * ASCII letters. Does not touch the last error.
+ * "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
+ * every create refuses too. Does not touch the last error.
  */
 int as_currency_exponent(const char *currency);
 

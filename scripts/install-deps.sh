@@ -4,7 +4,9 @@
 #   scripts/install-deps.sh csharp   Mono's C# compiler and runtime, NUnit 2.6
 #   scripts/install-deps.sh bench    what the benchmark's comparison clients need: libcurl
 #                                    with OpenSSL (headers), and Mono's System.Net.Http when
-#                                    Mono is present (requests and httpx come from pip)
+#                                    Mono is present (requests and httpx come from pip),
+#                                    nginx-light (a plain TLS 1.3 server to measure against)
+#                                    and openssl (the bench makes nginx's CA and certificate)
 set -euo pipefail
 
 missing=()
@@ -31,6 +33,8 @@ case "${1:-}" in
     if command -v mono >/dev/null 2>&1 && ! ls /usr/lib/mono/4.5/System.Net.Http.dll >/dev/null 2>&1; then
       missing+=(libmono-system-net-http4.0-cil)
     fi
+    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    need openssl openssl
     ;;
   *)
     echo "usage: $0 c|csharp|bench" >&2
@@ -42,6 +46,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

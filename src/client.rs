@@ -351,9 +351,9 @@ fn backoff(number: u32) -> Duration {
 }
 
 /// The error for an answer outside 2xx. This is where the server's own text enters an
-/// error, so a terminal id the server repeated is redacted here.
+/// error; `from_http_status` redacts a terminal id the server repeated, before cutting.
 fn status_error(answer: &Answer, terminal_id: &str) -> Error {
-    Error::from_http_status(answer.status, &answer.body).redacting(terminal_id)
+    Error::from_http_status(answer.status, &answer.body, terminal_id)
 }
 
 /// Reads a 2xx answer. A create's 2xx that cannot be read still means a session probably

@@ -95,29 +95,6 @@ impl Error {
         self
     }
 
-    /// Shows `terminal_id` only redacted wherever the server's text repeated it (its
-    /// error code or description, and so the message): a careless or hostile server must
-    /// not put the id into the caller's logs.
-    pub(crate) fn redacting(mut self, terminal_id: &str) -> Self {
-        if terminal_id.is_empty() {
-            return self;
-        }
-        let redacted = crate::validate::redact_terminal_id(terminal_id);
-        let hide = |text: &mut String| {
-            if text.contains(terminal_id) {
-                *text = text.replace(terminal_id, &redacted);
-            }
-        };
-        hide(&mut self.message);
-        for text in [&mut self.server_code, &mut self.server_description]
-            .into_iter()
-            .flatten()
-        {
-            hide(text);
-        }
-        self
-    }
-
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.kind
@@ -168,7 +145,11 @@ impl Error {
 
     /// Builds the error for an HTTP answer outside 2xx, from its status and body. Whether
     /// it leaves a create's outcome unknown is decided by the client, which knows the call.
-    pub(crate) fn from_http_status(status: u16, body: &[u8]) -> Self {
+    ///
+    /// `terminal_id` is the id the request carried: wherever the server's text repeats
+    /// it, it is redacted before that text is cut to length (see [`clean_server_text`]),
+    /// so a careless or hostile server cannot put it into the caller's messages and logs.
+    pub(crate) fn from_http_status(status: u16, body: &[u8], terminal_id: &str) -> Self {
         let kind = match status {
             401 => ErrorKind::Unauthorized,
             404 => ErrorKind::NotFound,
@@ -177,7 +158,7 @@ impl Error {
             500..=599 => ErrorKind::ServerError,
             _ => ErrorKind::Protocol,
         };
-        let server = ServerError::parse(body);
+        let server = ServerError::parse(body, terminal_id);
         let mut message = match kind {
             ErrorKind::Unauthorized => {
                 format!("HTTP {status}: the terminal id is unknown or not paired")
@@ -335,8 +316,9 @@ struct ServerError {
 
 impl ServerError {
     /// Reads `errorCode` (or else `error`) and `errorDescription`; any of them may be
-    /// missing, and the body may not be JSON at all (proxies answer with HTML).
-    fn parse(body: &[u8]) -> Self {
+    /// missing, and the body may not be JSON at all (proxies answer with HTML). Each is
+    /// cleaned with [`clean_server_text`], which hides `terminal_id`.
+    fn parse(body: &[u8], terminal_id: &str) -> Self {
         #[derive(serde::Deserialize)]
         struct Body {
             error: Option<serde_json::Value>,
@@ -347,13 +329,14 @@ impl ServerError {
         }
         let parsed: Option<Body> = serde_json::from_slice(body).ok();
         let text = |v: Option<serde_json::Value>, max: usize| match v {
-            Some(serde_json::Value::String(s)) => clean_server_text(&s, max),
+            Some(serde_json::Value::String(s)) => clean_server_text(&s, max, terminal_id),
             _ => None,
         };
         match parsed {
             Some(b) => ServerError {
-                code: text(b.error_code, 128).or_else(|| text(b.error, 128)),
-                description: text(b.error_description, 1024),
+                code: text(b.error_code, MAX_SERVER_CODE_CHARS)
+                    .or_else(|| text(b.error, MAX_SERVER_CODE_CHARS)),
+                description: text(b.error_description, MAX_SERVER_DESCRIPTION_CHARS),
             },
             None => ServerError {
                 code: None,
@@ -363,14 +346,38 @@ impl ServerError {
     }
 }
 
-/// Keeps server text printable and bounded, so it can go into a log line or a C string.
-fn clean_server_text(s: &str, max_chars: usize) -> Option<String> {
-    let cleaned: String = s
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(max_chars)
-        .collect();
-    let trimmed = cleaned.trim();
+/// The longest server error code kept, in characters.
+const MAX_SERVER_CODE_CHARS: usize = 128;
+/// The longest server error description kept, in characters.
+const MAX_SERVER_DESCRIPTION_CHARS: usize = 1024;
+
+/// Makes the server's text safe to show: printable, without `terminal_id`, and bounded,
+/// so it can go into a message, a log line or a C string. The order matters and is
+/// fixed here, in the one place server text is cleaned:
+///
+/// 1. control characters are removed first, so an id split by them (`tid_\u0000secret`)
+///    is whole again before the search for it;
+/// 2. every occurrence of the id is replaced by its redacted form, repeatedly until none
+///    is left (the redacted form keeps the id's last 4 characters, which with the text
+///    after them can spell the id again: id `ABCDABCDABCD` in `ABCDABCDABCDABCDABCD`);
+/// 3. only then is the text cut to `max_chars`, so an id that straddles the cut, or
+///    lies beyond it, is never half-shown and never missed.
+pub(crate) fn clean_server_text(s: &str, max_chars: usize, terminal_id: &str) -> Option<String> {
+    let mut text: String = s.chars().filter(|c| !c.is_control()).collect();
+    if !terminal_id.is_empty() && text.contains(terminal_id) {
+        let redacted = crate::validate::redact_terminal_id(terminal_id);
+        // Each pass shortens the text or leaves no occurrence: the redacted form is
+        // shorter than any id long enough to show a tail (12 or more characters), and a
+        // shorter id's form ("…") holds no ASCII that could join an id.
+        while text.contains(terminal_id) {
+            text = text.replace(terminal_id, &redacted);
+        }
+    }
+    let cut = match text.char_indices().nth(max_chars) {
+        Some((at, _)) => &text[..at],
+        None => &text[..],
+    };
+    let trimmed = cut.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
@@ -412,7 +419,7 @@ mod tests {
             (307, ErrorKind::Protocol),
         ];
         for (status, kind) in cases {
-            let e = Error::from_http_status(status, b"");
+            let e = Error::from_http_status(status, b"", "");
             assert_eq!(e.kind(), kind, "status {status}");
             assert_eq!(e.http_status(), Some(status));
             assert!(!e.outcome_unknown());
@@ -422,7 +429,7 @@ mod tests {
     #[test]
     fn server_error_body_fills_code_and_description() {
         let body = br#"{"error":"unauthorized","errorCode":"unauthorized","errorDescription":"The request is unauthorized."}"#;
-        let e = Error::from_http_status(401, body);
+        let e = Error::from_http_status(401, body, "");
         assert_eq!(e.server_code(), Some("unauthorized"));
         assert_eq!(e.server_description(), Some("The request is unauthorized."));
         assert!(e.message().contains("The request is unauthorized."));
@@ -431,7 +438,7 @@ mod tests {
 
     #[test]
     fn error_field_is_the_code_when_error_code_is_missing() {
-        let e = Error::from_http_status(400, br#"{"error":"invalid_request"}"#);
+        let e = Error::from_http_status(400, br#"{"error":"invalid_request"}"#, "");
         assert_eq!(e.server_code(), Some("invalid_request"));
         assert_eq!(e.server_description(), None);
     }
@@ -445,7 +452,7 @@ mod tests {
             br#"{"errorCode":42,"errorDescription":null}"#,
             br#"{"errorCode":"   "}"#,
         ] {
-            let e = Error::from_http_status(502, body);
+            let e = Error::from_http_status(502, body, "");
             assert_eq!(e.kind(), ErrorKind::ServerError);
             assert_eq!(e.server_code(), None);
             assert_eq!(e.server_description(), None);
@@ -457,19 +464,76 @@ mod tests {
         let e = Error::from_http_status(
             400,
             b"{\"errorCode\":\"bad\\u0000code\",\"errorDescription\":\"line1\\nline2\"}",
+            "",
         );
         assert_eq!(e.server_code(), Some("badcode"));
         assert_eq!(e.server_description(), Some("line1line2"));
     }
 
+    /// Everything a caller or a log line can see of an error.
+    fn visible(e: &Error) -> String {
+        format!(
+            "{} {:?} {:?} {:?}",
+            e,
+            e,
+            e.server_code(),
+            e.server_description()
+        )
+    }
+
+    #[test]
+    fn a_terminal_id_is_redacted_before_the_text_is_cut() {
+        let id = "tid_secret_0123456789_ABCD";
+        let padding = "x".repeat(1000);
+        let long_code = format!("{}{id}", "c".repeat(120));
+        let bodies = [
+            // Past the description's 1,024 characters, and straddling the cut.
+            serde_json::json!({ "errorDescription": format!("{padding}{id}") }),
+            serde_json::json!({ "errorDescription": format!("{padding}{}{id}", "y".repeat(10)) }),
+            serde_json::json!({ "errorDescription": format!("{padding}{}{id}", "y".repeat(24)) }),
+            // Inside a code over 128 characters, in errorCode and in error.
+            serde_json::json!({ "errorCode": long_code }),
+            serde_json::json!({ "error": long_code }),
+            // Split by control characters, which cleaning removes.
+            serde_json::json!({ "errorDescription": "tid_secret_\u{0}0123456789\n_ABCD" }),
+        ];
+        for body in bodies {
+            let body = body.to_string();
+            let e = Error::from_http_status(400, body.as_bytes(), id);
+            let seen = visible(&e);
+            assert!(!seen.contains(id), "{seen}");
+            assert!(!seen.contains("tid_secret_0123456789"), "{seen}");
+        }
+        let e = Error::from_http_status(
+            401,
+            format!(r#"{{"errorDescription":"{}{id}"}}"#, "x".repeat(1020)).as_bytes(),
+            id,
+        );
+        // 1,020 + "…ABCD" is one character over: the cut falls inside the redacted form.
+        let description = e.server_description().unwrap();
+        assert_eq!(description.chars().count(), MAX_SERVER_DESCRIPTION_CHARS);
+        assert!(description.ends_with("…ABC"), "{description}");
+    }
+
+    #[test]
+    fn redaction_repeats_until_no_occurrence_is_left() {
+        let id = "ABCDABCDABCD";
+        let cleaned = clean_server_text(&"ABCD".repeat(5), 1024, id).unwrap();
+        assert!(!cleaned.contains(id), "{cleaned}");
+        assert_eq!(cleaned, "……ABCD");
+        // A short id is hidden without any tail.
+        assert_eq!(clean_server_text("a-b-c", 1024, "b").unwrap(), "a-…-c");
+        assert_eq!(clean_server_text("x", 1024, "").unwrap(), "x");
+    }
+
     #[test]
     fn statuses_outside_the_api_are_protocol_errors() {
         for status in [100, 303, 600, 999] {
-            let e = Error::from_http_status(status, b"");
+            let e = Error::from_http_status(status, b"", "");
             assert_eq!(e.kind(), ErrorKind::Protocol, "{status}");
             assert!(!e.outcome_unknown());
         }
-        let e = Error::from_http_status(503, b"").outcome_unknown_after_sending();
+        let e = Error::from_http_status(503, b"", "").outcome_unknown_after_sending();
         assert!(e.outcome_unknown());
         assert!(e.message().contains("check the terminal"));
         // Marking twice says it once.

@@ -49,7 +49,7 @@ pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{Error, ErrorKind};
 pub use log::{set_logger, LogLevel, Logger};
-pub use money::{currency_exponent, Currency, Money, MAX_MINOR_UNITS};
+pub use money::{currency_exponent, Currency, Money, ISO_4217_SOURCE, MAX_MINOR_UNITS};
 pub use options::{
     ClientOptions, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT,
 };

@@ -13,35 +13,46 @@ use crate::error::Error;
 /// (and an `f64`) holds exactly.
 pub const MAX_MINOR_UNITS: i64 = 999_999_999_999_999;
 
-/// Currencies whose minor unit is not 2 digits (ISO 4217). A well-formed code not listed
-/// here has 2.
-const MINOR_UNIT_EXCEPTIONS: &[(&str, u32)] = &[
-    ("BIF", 0),
-    ("CLP", 0),
-    ("DJF", 0),
-    ("GNF", 0),
-    ("ISK", 0),
-    ("JPY", 0),
-    ("KMF", 0),
-    ("KRW", 0),
-    ("PYG", 0),
-    ("RWF", 0),
-    ("UGX", 0),
-    ("UYI", 0),
-    ("VND", 0),
-    ("VUV", 0),
-    ("XAF", 0),
-    ("XOF", 0),
-    ("XPF", 0),
-    ("BHD", 3),
-    ("IQD", 3),
-    ("JOD", 3),
-    ("KWD", 3),
-    ("LYD", 3),
-    ("OMR", 3),
-    ("TND", 3),
-    ("CLF", 4),
-    ("UYW", 4),
+/// Where [`ISO_4217`] comes from, and as of when: said in the one place that says it
+/// (messages name it too).
+pub const ISO_4217_SOURCE: &str = "ISO 4217 List One published 2026-01-01";
+
+/// The active ISO 4217 currencies and their minor-unit digits, sorted by code: every
+/// entry of ISO 4217 List One (the maintenance agency's `list_one.xml`, see
+/// [`ISO_4217_SOURCE`]) that has a number of minor units. The entries without one
+/// (precious metals, bond-market units, XDR, XSU, XUA, the testing code XTS and XXX,
+/// "no currency") cannot price a card payment and are left out, as are withdrawn codes
+/// (List Three). 165 codes. Update it from a newer List One and change the date above.
+#[rustfmt::skip]
+const ISO_4217: &[([u8; 3], u32)] = &[
+    (*b"AED", 2), (*b"AFN", 2), (*b"ALL", 2), (*b"AMD", 2), (*b"AOA", 2), (*b"ARS", 2),
+    (*b"AUD", 2), (*b"AWG", 2), (*b"AZN", 2), (*b"BAM", 2), (*b"BBD", 2), (*b"BDT", 2),
+    (*b"BHD", 3), (*b"BIF", 0), (*b"BMD", 2), (*b"BND", 2), (*b"BOB", 2), (*b"BOV", 2),
+    (*b"BRL", 2), (*b"BSD", 2), (*b"BTN", 2), (*b"BWP", 2), (*b"BYN", 2), (*b"BZD", 2),
+    (*b"CAD", 2), (*b"CDF", 2), (*b"CHE", 2), (*b"CHF", 2), (*b"CHW", 2), (*b"CLF", 4),
+    (*b"CLP", 0), (*b"CNY", 2), (*b"COP", 2), (*b"COU", 2), (*b"CRC", 2), (*b"CUP", 2),
+    (*b"CVE", 2), (*b"CZK", 2), (*b"DJF", 0), (*b"DKK", 2), (*b"DOP", 2), (*b"DZD", 2),
+    (*b"EGP", 2), (*b"ERN", 2), (*b"ETB", 2), (*b"EUR", 2), (*b"FJD", 2), (*b"FKP", 2),
+    (*b"GBP", 2), (*b"GEL", 2), (*b"GHS", 2), (*b"GIP", 2), (*b"GMD", 2), (*b"GNF", 0),
+    (*b"GTQ", 2), (*b"GYD", 2), (*b"HKD", 2), (*b"HNL", 2), (*b"HTG", 2), (*b"HUF", 2),
+    (*b"IDR", 2), (*b"ILS", 2), (*b"INR", 2), (*b"IQD", 3), (*b"IRR", 2), (*b"ISK", 0),
+    (*b"JMD", 2), (*b"JOD", 3), (*b"JPY", 0), (*b"KES", 2), (*b"KGS", 2), (*b"KHR", 2),
+    (*b"KMF", 0), (*b"KPW", 2), (*b"KRW", 0), (*b"KWD", 3), (*b"KYD", 2), (*b"KZT", 2),
+    (*b"LAK", 2), (*b"LBP", 2), (*b"LKR", 2), (*b"LRD", 2), (*b"LSL", 2), (*b"LYD", 3),
+    (*b"MAD", 2), (*b"MDL", 2), (*b"MGA", 2), (*b"MKD", 2), (*b"MMK", 2), (*b"MNT", 2),
+    (*b"MOP", 2), (*b"MRU", 2), (*b"MUR", 2), (*b"MVR", 2), (*b"MWK", 2), (*b"MXN", 2),
+    (*b"MXV", 2), (*b"MYR", 2), (*b"MZN", 2), (*b"NAD", 2), (*b"NGN", 2), (*b"NIO", 2),
+    (*b"NOK", 2), (*b"NPR", 2), (*b"NZD", 2), (*b"OMR", 3), (*b"PAB", 2), (*b"PEN", 2),
+    (*b"PGK", 2), (*b"PHP", 2), (*b"PKR", 2), (*b"PLN", 2), (*b"PYG", 0), (*b"QAR", 2),
+    (*b"RON", 2), (*b"RSD", 2), (*b"RUB", 2), (*b"RWF", 0), (*b"SAR", 2), (*b"SBD", 2),
+    (*b"SCR", 2), (*b"SDG", 2), (*b"SEK", 2), (*b"SGD", 2), (*b"SHP", 2), (*b"SLE", 2),
+    (*b"SOS", 2), (*b"SRD", 2), (*b"SSP", 2), (*b"STN", 2), (*b"SVC", 2), (*b"SYP", 2),
+    (*b"SZL", 2), (*b"THB", 2), (*b"TJS", 2), (*b"TMT", 2), (*b"TND", 3), (*b"TOP", 2),
+    (*b"TRY", 2), (*b"TTD", 2), (*b"TWD", 2), (*b"TZS", 2), (*b"UAH", 2), (*b"UGX", 0),
+    (*b"USD", 2), (*b"USN", 2), (*b"UYI", 0), (*b"UYU", 2), (*b"UYW", 4), (*b"UZS", 2),
+    (*b"VED", 2), (*b"VES", 2), (*b"VND", 0), (*b"VUV", 0), (*b"WST", 2), (*b"XAD", 2),
+    (*b"XAF", 0), (*b"XCD", 2), (*b"XCG", 2), (*b"XOF", 0), (*b"XPF", 0), (*b"YER", 2),
+    (*b"ZAR", 2), (*b"ZMW", 2), (*b"ZWG", 2),
 ];
 
 /// An ISO 4217 alphabetic currency code, upper-case.
@@ -49,7 +60,9 @@ const MINOR_UNIT_EXCEPTIONS: &[(&str, u32)] = &[
 pub struct Currency([u8; 3]);
 
 impl Currency {
-    /// Parses a code of exactly 3 ASCII letters, in any case.
+    /// Parses an active ISO 4217 code (see [`ISO_4217_SOURCE`]), in any case: `"usd"` is
+    /// USD. A code of another shape, or one that is not an active currency (`"XYZ"`, a
+    /// withdrawn `"HRK"`, `"XXX"`), is refused.
     pub fn parse(code: &str) -> Result<Currency, Error> {
         let bytes = code.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_alphabetic) {
@@ -57,11 +70,19 @@ impl Currency {
                 "currency must be a 3-letter ISO 4217 code such as \"USD\"",
             ));
         }
-        Ok(Currency([
+        let upper = [
             bytes[0].to_ascii_uppercase(),
             bytes[1].to_ascii_uppercase(),
             bytes[2].to_ascii_uppercase(),
-        ]))
+        ];
+        if ISO_4217.binary_search_by(|(c, _)| c.cmp(&upper)).is_err() {
+            return Err(Error::invalid_argument(format!(
+                "currency \"{}\" is not an active ISO 4217 currency ({ISO_4217_SOURCE})",
+                // Only ASCII letters: checked above.
+                std::str::from_utf8(&upper).unwrap_or("?")
+            )));
+        }
+        Ok(Currency(upper))
     }
 
     /// The code, upper-case.
@@ -72,10 +93,10 @@ impl Currency {
 
     /// How many digits the minor unit has: 2 for USD, 0 for JPY, 3 for BHD.
     pub fn exponent(&self) -> u32 {
-        MINOR_UNIT_EXCEPTIONS
-            .iter()
-            .find(|(code, _)| code.as_bytes() == self.0)
-            .map_or(2, |&(_, exponent)| exponent)
+        // Every Currency was found in the table when it was parsed.
+        ISO_4217
+            .binary_search_by(|(c, _)| c.cmp(&self.0))
+            .map_or(2, |at| ISO_4217[at].1)
     }
 }
 
@@ -92,7 +113,7 @@ impl fmt::Display for Currency {
 }
 
 /// How many minor-unit digits a currency has (2 for USD, 0 for JPY, 3 for BHD), or
-/// `None` when the code is not 3 ASCII letters.
+/// `None` when the code is not an active ISO 4217 currency.
 pub fn currency_exponent(code: &str) -> Option<u32> {
     Currency::parse(code).ok().map(|c| c.exponent())
 }
@@ -125,7 +146,31 @@ impl Money {
 
     /// An amount in major units (12.5 is 12.50 in USD). Float noise such as
     /// `0.1 + 0.2` is taken as the amount it stands for (0.30); an amount with more
-    /// digits than the currency has (`10.005` USD) is refused rather than rounded.
+    /// digits than the currency has (`10.005` USD, `5000000.005` USD) is refused rather
+    /// than rounded, at every magnitude.
+    ///
+    /// The decision is made on `D`, the shortest decimal that reads back as the same
+    /// double (what `{}` prints, and what a JSON writer would send). With `u` the minor
+    /// unit (0.01 for USD) and `m·u` the minor-unit amount nearest to `D`:
+    ///
+    /// - `D` has at most the currency's decimal places: it is exactly `m·u`;
+    /// - otherwise `D` is float noise around `m·u` only when all three hold:
+    ///   1. `D` has more than 15 significant digits. Every decimal of 15 or fewer
+    ///      significant digits reads back as itself (`f64::DIGITS`), so such a `D` is
+    ///      what the caller wrote or computed (`10.005`, `19.99 * 1.0825 = 21.639175`),
+    ///      never noise; noise shows as a 16th or 17th digit (`0.30000000000000004`,
+    ///      `0.9999999999999999`);
+    ///   2. `D` agrees with `m·u` to 15 significant digits (they differ by at most half
+    ///      a unit of the 15th): the digits that differ are only the ones a double
+    ///      cannot hold reliably. This is the ulp-derived tolerance, in decimal: a few
+    ///      units in the last place of the double;
+    ///   3. `D` differs from `m·u` by less than a thousandth of the minor unit. Near the
+    ///      top of the range the 16th digit is itself a fraction of a cent
+    ///      (`1000000000000.001` USD): there it is refused, however it came about.
+    ///
+    /// So noise is absorbed below about 10^10 major units for a 2-digit currency, and an
+    /// amount written with real extra digits is refused everywhere. Runs on every create:
+    /// `D` is formatted into a stack buffer, with no allocation.
     pub fn from_major(amount: f64, currency: &str) -> Result<Money, Error> {
         let currency = Currency::parse(currency)?;
         if !amount.is_finite() {
@@ -135,29 +180,34 @@ impl Money {
             return Err(Error::invalid_argument("amount must be greater than zero"));
         }
         let exponent = currency.exponent();
-        let scaled = amount * 10f64.powi(exponent as i32);
-        let rounded = scaled.round();
-        if rounded > MAX_MINOR_UNITS as f64 {
-            return Err(Error::invalid_argument(format!(
-                "amount is too large: at most {MAX_MINOR_UNITS} minor units"
-            )));
-        }
-        // A binary double is off its decimal by a few units in the last place; anything
-        // further off has real digits beyond the currency's minor unit.
-        let tolerance = rounded.abs().max(1.0) * 1e-9;
-        if (scaled - rounded).abs() > tolerance {
-            return Err(Error::invalid_argument(format!(
-                "amount has more decimal places than {} allows ({exponent})",
-                currency
-            )));
-        }
-        if rounded < 1.0 {
-            return Err(Error::invalid_argument(format!(
+        let too_small = || {
+            Error::invalid_argument(format!(
                 "amount is smaller than the smallest unit of {currency}"
-            )));
+            ))
+        };
+        // The bounds keep D short (at most 16 integer digits, or 6 leading zeros after
+        // the point) and far from any amount that could be accepted.
+        if amount >= 1e16 {
+            return Err(too_large());
+        }
+        if amount < 1e-6 {
+            return Err(too_small());
+        }
+        let decimal = ShortestDecimal::of(amount);
+        let minor = decimal.minor_units(exponent).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "amount has more decimal places than {currency} allows ({exponent}); \
+                     round it, or pass minor units (create_payment_session_minor)"
+            ))
+        })?;
+        if minor > MAX_MINOR_UNITS as u128 {
+            return Err(too_large());
+        }
+        if minor < 1 {
+            return Err(too_small());
         }
         Ok(Money {
-            minor: rounded as i64,
+            minor: minor as i64,
             currency,
         })
     }
@@ -201,6 +251,102 @@ impl Money {
     }
 }
 
+fn too_large() -> Error {
+    Error::invalid_argument(format!(
+        "amount is too large: at most {MAX_MINOR_UNITS} minor units"
+    ))
+}
+
+/// A positive double's shortest round-trip decimal (Rust's `{}`), as its significant
+/// digits `digits` (at most 17, so a `u64`) and `places`, how many of them follow the
+/// point: `D = digits / 10^places`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ShortestDecimal {
+    digits: u64,
+    places: u32,
+}
+
+impl ShortestDecimal {
+    /// For `1e-6 <= amount < 1e16`, where `{}` writes at most 24 characters and never
+    /// an exponent.
+    fn of(amount: f64) -> ShortestDecimal {
+        use std::fmt::Write;
+        let mut buffer = StackText::default();
+        // StackText holds the at most 24 characters the bounds allow; a longer text
+        // (which cannot happen) would come out cut and read as a smaller amount below,
+        // and be refused as such.
+        let _ = write!(buffer, "{amount}");
+        let mut digits: u64 = 0;
+        let mut places = 0;
+        let mut after_point = false;
+        for &b in buffer.as_bytes() {
+            match b {
+                b'.' => after_point = true,
+                b'0'..=b'9' => {
+                    digits = digits
+                        .saturating_mul(10)
+                        .saturating_add(u64::from(b - b'0'));
+                    places += u32::from(after_point);
+                }
+                _ => {}
+            }
+        }
+        ShortestDecimal { digits, places }
+    }
+
+    /// The amount in minor units of a currency with `exponent` decimal places, when
+    /// this decimal stands for one (see [`Money::from_major`]); `None` when it has real
+    /// digits beyond them.
+    fn minor_units(self, exponent: u32) -> Option<u128> {
+        let digits = u128::from(self.digits);
+        if self.places <= exponent {
+            return Some(digits * 10u128.pow(exponent - self.places));
+        }
+        let extra = 10u128.pow(self.places - exponent);
+        let minor = (digits + extra / 2) / extra;
+        let off = digits.abs_diff(minor * extra);
+        let significant = digit_count(self.digits);
+        let unit_of_15th = 10u128.pow(significant.saturating_sub(15));
+        let noise = significant > 15 && 2 * off <= unit_of_15th && 1000 * off < extra;
+        noise.then_some(minor)
+    }
+}
+
+/// How many decimal digits `value` has (1 for 0).
+fn digit_count(mut value: u64) -> u32 {
+    let mut count = 1;
+    while value >= 10 {
+        value /= 10;
+        count += 1;
+    }
+    count
+}
+
+/// A small text buffer on the stack, for formatting without allocation.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > self.bytes.len() {
+            return Err(fmt::Error);
+        }
+        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Appends `value` in decimal, zero-padded to at least `min_width` digits.
 fn push_digits(out: &mut Vec<u8>, mut value: u64, min_width: u32) {
     let mut digits = [b'0'; 20];
@@ -236,10 +382,40 @@ mod tests {
         assert_eq!(currency_exponent("BHD"), Some(3));
         assert_eq!(currency_exponent("KWD"), Some(3));
         assert_eq!(currency_exponent("CLF"), Some(4));
-        assert_eq!(currency_exponent("QQQ"), Some(2), "unknown but well-formed");
-        for bad in ["", "US", "USDD", "U5D", "ÜSD", "US ", "\0US"] {
+        assert_eq!(currency_exponent("XCG"), Some(2), "new in 2025");
+        assert_eq!(currency_exponent("ZWG"), Some(2));
+        assert_eq!(currency_exponent("UYW"), Some(4));
+        for bad in [
+            "", "US", "USDD", "U5D", "ÜSD", "US ", "\0US", "QQQ", "XYZ", "HRK", "XXX", "XAU", "XTS",
+        ] {
             assert_eq!(currency_exponent(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_unique() {
+        assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(ISO_4217.len(), 165);
+        assert!(ISO_4217
+            .iter()
+            .all(|(c, e)| c.iter().all(u8::is_ascii_uppercase) && *e <= 4));
+    }
+
+    #[test]
+    fn a_code_outside_active_iso_4217_is_refused_and_the_message_says_so() {
+        for code in ["XYZ", "xyz", "HRK", "XXX"] {
+            let e = Currency::parse(code).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(
+                e.message().contains("not an active ISO 4217 currency"),
+                "{e}"
+            );
+            assert!(e.message().contains(ISO_4217_SOURCE), "{e}");
+            assert!(Money::from_minor(100, code).is_err());
+            assert!(Money::from_major(1.0, code).is_err());
+        }
+        let e = Currency::parse("U5D").unwrap_err();
+        assert!(e.message().contains("3-letter"), "{e}");
     }
 
     #[test]
@@ -308,6 +484,104 @@ mod tests {
     }
 
     #[test]
+    fn extra_digits_are_refused_at_every_magnitude() {
+        for (amount, cur) in [
+            (5000000.005, "USD"),
+            (123456789.004, "USD"),
+            (1000000000000.001, "USD"),
+            (9000000000000.005, "USD"),
+            (99999999.999, "USD"),
+            (0.3000001, "USD"),
+            (12.3400000000001, "USD"),
+            (1000.5, "JPY"),
+            (1e14 + 0.5, "JPY"),
+            (1.0001, "BHD"),
+            (19.99 * 1.0825, "USD"),
+        ] {
+            let e = Money::from_major(amount, cur).unwrap_err();
+            assert!(
+                e.message().contains("decimal places"),
+                "{amount} {cur}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn noise_from_arithmetic_is_absorbed() {
+        let minor = |amount: f64, cur| Money::from_major(amount, cur).unwrap().minor_units();
+        assert_eq!(minor(0.1 + 0.2, "USD"), 30);
+        assert_eq!(minor(1.1 + 2.2, "USD"), 330);
+        assert_eq!(minor(0.7 + 0.1, "USD"), 80);
+        assert_eq!(minor(0.06 - 0.05, "USD"), 1);
+        assert_eq!(minor(4.35 * 100.0 / 100.0, "USD"), 435);
+        assert_eq!(minor((0..100).map(|_| 0.01).sum::<f64>(), "USD"), 100);
+        // Noise that reaches the 15th significant digit is no longer noise: a thousand
+        // additions of 0.1 give 99.9999999999986, which is refused.
+        let sum: f64 = (0..1000).map(|_| 0.1).sum();
+        assert!(Money::from_major(sum, "USD").is_err());
+        assert_eq!(minor(123456789.12 + 0.01, "USD"), 12345678913);
+        assert_eq!(minor(0.001 + 0.002, "BHD"), 3);
+        assert_eq!(minor(1000.0 + 1e-13, "JPY"), 1000);
+    }
+
+    #[test]
+    fn the_shortest_decimal_is_what_decides() {
+        let d = ShortestDecimal::of;
+        assert_eq!(
+            d(0.1 + 0.2),
+            ShortestDecimal {
+                digits: 30000000000000004,
+                places: 17
+            }
+        );
+        assert_eq!(
+            d(12.5),
+            ShortestDecimal {
+                digits: 125,
+                places: 1
+            }
+        );
+        assert_eq!(
+            d(1000.0),
+            ShortestDecimal {
+                digits: 1000,
+                places: 0
+            }
+        );
+        assert_eq!(
+            d(1e-6),
+            ShortestDecimal {
+                digits: 1,
+                places: 6
+            }
+        );
+        assert_eq!(
+            d(9999999999999998.0),
+            ShortestDecimal {
+                digits: 9999999999999998,
+                places: 0
+            }
+        );
+        // 15 or fewer significant digits are never noise, however close.
+        assert_eq!(
+            ShortestDecimal {
+                digits: 300000000000001,
+                places: 15
+            }
+            .minor_units(2),
+            None
+        );
+        assert_eq!(
+            ShortestDecimal {
+                digits: 3000000000000001,
+                places: 16
+            }
+            .minor_units(2),
+            Some(30)
+        );
+    }
+
+    #[test]
     fn non_finite_zero_negative_and_tiny_are_refused() {
         for amount in [
             f64::NAN,
@@ -322,6 +596,56 @@ mod tests {
             1e16,
         ] {
             assert!(Money::from_major(amount, "USD").is_err(), "{amount}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Every minor-unit amount, written as a double, is taken back exactly, at
+            /// every magnitude and exponent.
+            #[test]
+            fn every_minor_amount_round_trips(minor in 1..=MAX_MINOR_UNITS, cur in prop_oneof!["USD", "JPY", "BHD", "CLF"]) {
+                let exponent = currency_exponent(&cur).unwrap();
+                let amount: f64 = Money::from_minor(minor, &cur).unwrap().major_decimal().parse().unwrap();
+                prop_assert_eq!(Money::from_major(amount, &cur).unwrap().minor_units(), minor);
+                prop_assert_eq!(amount, minor as f64 / 10f64.powi(exponent as i32));
+            }
+
+            /// A decimal of at most 15 significant digits with a digit beyond the
+            /// currency's is refused, whatever its magnitude.
+            #[test]
+            fn a_written_extra_digit_is_always_refused(
+                minor in 1i64..=99_999_999_999_999,
+                extra in 1u32..=9,
+                more in 1u32..=3,
+                cur in prop_oneof!["USD", "JPY", "BHD"],
+            ) {
+                let exponent = currency_exponent(&cur).unwrap();
+                let scale = 10i64.pow(exponent);
+                let text = format!(
+                    "{}.{:0width$}{}{extra}",
+                    minor / scale,
+                    minor % scale,
+                    "0".repeat(more as usize - 1),
+                    width = exponent as usize
+                );
+                let significant = text.trim_start_matches(['0', '.']).replace('.', "").len();
+                prop_assume!(significant <= 15);
+                let amount: f64 = text.parse().unwrap();
+                prop_assert!(Money::from_major(amount, &cur).is_err(), "{} {} (exponent {})", text, cur, exponent);
+            }
+
+            /// Any double at all: an amount that is taken is within noise of the double.
+            #[test]
+            fn any_double_is_taken_only_within_noise(amount in any::<f64>(), cur in prop_oneof!["USD", "JPY", "BHD"]) {
+                if let Ok(money) = Money::from_major(amount, &cur) {
+                    let back: f64 = money.major_decimal().parse().unwrap();
+                    prop_assert!(((amount - back) / back).abs() < 1e-14, "{} -> {}", amount, back);
+                }
+            }
         }
     }
 

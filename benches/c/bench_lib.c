@@ -1,10 +1,20 @@
 /* The benchmark client for this library from C: one as_client shared by every thread,
- * as_client_create_payment_session_minor per call, the answer checked. */
+ * one create per call, the answer checked. The create is
+ * as_client_create_payment_session_minor (1250 USD), or with BENCH_AMOUNT=double
+ * as_client_create_payment_session (12.5 USD): the same request either way. */
 #include "bench_common.h"
 
 #include "authsignal_terminal.h"
 
-static const char *bench_name(void) { return "c-lib"; }
+static int use_double(void) {
+  const char *amount = getenv("BENCH_AMOUNT");
+  return amount != NULL && strcmp(amount, "double") == 0;
+}
+
+static const char *bench_name(void) { return use_double() ? "c-lib-double" : "c-lib"; }
+
+/* BENCH_AMOUNT, read once by bench_shared_new before any thread starts. */
+static int by_double;
 
 static void die(const char *what, as_result r) {
   fprintf(stderr, "%s: %s: %s\n", what, as_result_name((unsigned)r), as_last_error_message());
@@ -12,6 +22,7 @@ static void die(const char *what, as_result r) {
 }
 
 static void *bench_shared_new(const char *base_url, const char *ca_file) {
+  by_double = use_double();
   as_client_options *o = NULL;
   as_client *c = NULL;
   as_result r;
@@ -27,8 +38,10 @@ static void *bench_thread_new(void *shared) { return shared; }
 
 static int bench_call(void *handle, const char *terminal_id) {
   as_payment_session *s = NULL;
-  as_result r = as_client_create_payment_session_minor((const as_client *)handle, terminal_id,
-                                                       1250, "USD", "bench", &s);
+  const as_client *c = (const as_client *)handle;
+  as_result r = by_double
+                    ? as_client_create_payment_session(c, terminal_id, 12.5, "USD", "bench", &s)
+                    : as_client_create_payment_session_minor(c, terminal_id, 1250, "USD", "bench", &s);
   if (r != AS_RESULT_OK) {
     fprintf(stderr, "create: %s: %s\n", as_result_name((unsigned)r), as_last_error_message());
     return 1;

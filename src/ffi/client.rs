@@ -57,7 +57,7 @@ pub extern "C" fn as_client_new(
 }
 
 /// Starts a payment: the paired terminal prompts the customer for `amount` in major units
-/// (12.5 is 12.50 USD) of `currency` (3 letters, e.g. "USD"). `reference` is the POS's own
+/// (12.5 is 12.50 USD) of `currency` (an active ISO 4217 code, e.g. "USD"). `reference` is the POS's own
 /// reference, or NULL (or "") for none. The session starts PENDING.
 ///
 /// Float noise (0.1 + 0.2) is absorbed; an amount with more decimal places than the

@@ -106,8 +106,8 @@ pub extern "C" fn as_get_payment_session(
 }
 
 /// How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
-/// "BHD", 2 for a well-formed code the table lacks; -1 when `currency` is NULL or not 3
-/// ASCII letters. Does not touch the last error.
+/// "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
+/// every create refuses too. Does not touch the last error.
 #[no_mangle]
 pub extern "C" fn as_currency_exponent(currency: *const c_char) -> c_int {
     ffi_panic_boundary! { "as_currency_exponent",

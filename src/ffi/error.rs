@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn getters_leave_the_last_error_alone() {
         fail(
-            Error::from_http_status(503, br#"{"errorCode":"busy"}"#)
+            Error::from_http_status(503, br#"{"errorCode":"busy"}"#, "")
                 .outcome_unknown_after_sending(),
         );
         let _ = as_result_name(0);
@@ -301,6 +301,7 @@ mod tests {
         let r = fail(Error::from_http_status(
             401,
             br#"{"errorCode":"unauthorized"}"#,
+            "",
         ));
         assert_eq!(r, as_result::Unauthorized);
         assert_eq!(as_last_error_http_status(), 401);

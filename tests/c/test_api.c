@@ -64,6 +64,8 @@ static void test_version_names_and_currencies(void) {
   CHECK(as_currency_exponent("BHD") == 3);
   CHECK(as_currency_exponent("US") == -1);
   CHECK(as_currency_exponent(NULL) == -1);
+  CHECK(as_currency_exponent("XYZ") == -1); /* well-formed, not an ISO 4217 currency */
+  CHECK(as_currency_exponent("xcg") == 2);
 }
 
 static void test_free_accepts_null(void) {
@@ -149,6 +151,9 @@ static void test_bad_input_is_refused_before_any_io(void) {
   const as_result bad = AS_RESULT_INVALID_ARGUMENT;
   const char invalid_utf8[] = {'t', 'i', 'd', (char)0xff, (char)0xfe, 0};
   CHECK_RESULT(as_client_create_payment_session(c, t, 10.005, "USD", NULL, &s), bad);
+  CHECK_RESULT(as_client_create_payment_session(c, t, 5000000.005, "USD", NULL, &s), bad);
+  CHECK(strstr(as_last_error_message(), "decimal places") != NULL);
+  CHECK_RESULT(as_client_create_payment_session(c, t, 123456789.004, "USD", NULL, &s), bad);
   CHECK_RESULT(as_client_create_payment_session(c, t, -1.0, "USD", NULL, &s), bad);
   CHECK_RESULT(as_client_create_payment_session(c, t, (double)NAN, "USD", NULL, &s), bad);
   CHECK_RESULT(as_client_create_payment_session(c, t, 1.0, "DOLLARS", NULL, &s), bad);
@@ -158,6 +163,9 @@ static void test_bad_input_is_refused_before_any_io(void) {
   CHECK(strstr(as_last_error_message(), "UTF-8") != NULL);
   CHECK_RESULT(as_client_create_payment_session_minor(c, t, 0, "USD", NULL, &s), bad);
   CHECK_RESULT(as_client_create_payment_session_minor(c, t, INT64_MAX, "USD", NULL, &s), bad);
+  CHECK_RESULT(as_client_create_payment_session_minor(c, t, 100, "XYZ", NULL, &s), bad);
+  CHECK(strstr(as_last_error_message(), "not an active ISO 4217 currency") != NULL);
+  CHECK_RESULT(as_client_create_payment_session(c, t, 1.0, "xyz", NULL, &s), bad);
   CHECK_RESULT(as_client_get_payment_session(c, t, "../../admin", &s), bad);
   CHECK(s == NULL);
 

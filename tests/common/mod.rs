@@ -154,7 +154,17 @@ impl RawServer {
                                     let body = serde_json::json!({
                                         "error": id,
                                         "errorCode": format!("no_terminal_{id}"),
-                                        "errorDescription": format!("Terminal {id} is not known here."),
+                                        // Again across the 1,024th character, where
+                                        // the text is cut: cut before redaction, all
+                                        // of the id but its end (SECRET included)
+                                        // would come out in clear.
+                                        "errorDescription": format!(
+                                            "Terminal {id} is not known here.{}{id}",
+                                            ".".repeat(
+                                                (1024usize - 28)
+                                                    .saturating_sub(id.len() + SECRET.len() + 2)
+                                            )
+                                        ),
                                     })
                                     .to_string();
                                     format!(

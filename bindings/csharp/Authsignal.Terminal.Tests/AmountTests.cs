@@ -14,7 +14,7 @@ namespace Authsignal.Terminal.Tests
         [TestCase("0.01", "EUR", "{\"amount\":0.01,\"currency\":\"EUR\"}")]
         [TestCase("1.2345", "CLF", "{\"amount\":1.2345,\"currency\":\"CLF\"}")]
         [TestCase("9999999999999.99", "USD", "{\"amount\":9999999999999.99,\"currency\":\"USD\"}")]
-        [TestCase("5", "QQQ", "{\"amount\":5,\"currency\":\"QQQ\"}")]
+        [TestCase("5", "usn", "{\"amount\":5,\"currency\":\"USN\"}")]
         public void TheAmountIsSentExactly(string amount, string currency, string expectedBody)
         {
             Assert.AreEqual(expectedBody, SentBody(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency));
@@ -50,6 +50,7 @@ namespace Authsignal.Terminal.Tests
         [TestCase("U5D")]
         [TestCase("")]
         [TestCase("ÜSD")]
+        [TestCase("QQQ")]
         public void MalformedCurrenciesAreRefused(string currency)
         {
             AssertRefusedBeforeSending(1m, currency);
