@@ -168,9 +168,11 @@ impl Error {
         };
         let server = ServerError::parse(body);
         let mut message = match kind {
-            ErrorKind::Unauthorized => {
-                format!("HTTP {status}: the terminal id is unknown or not paired")
-            }
+            ErrorKind::Unauthorized => format!(
+                "HTTP {status}: the server refused the terminal id, the only credential this \
+                 library sends (there is no API key): check that the terminal is paired and \
+                 that the region or base URL is the terminal's"
+            ),
             ErrorKind::NotFound => {
                 format!("HTTP {status}: no such payment session for this terminal")
             }
@@ -343,8 +345,8 @@ fn classify_io(io: &io::Error) -> (ErrorKind, String, bool) {
 
 fn tls_message(what: &dyn fmt::Display) -> String {
     format!(
-        "TLS failure: {what}. If a corporate proxy inspects TLS, enable the system trust store \
-         (set_use_system_roots); to trust a private CA, add it with set_ca_file"
+        "TLS failure: {what}. If a corporate proxy inspects TLS, use the system trust store; \
+         to trust a private CA, add it as a CA file"
     )
 }
 
@@ -451,6 +453,23 @@ mod tests {
     }
 
     #[test]
+    fn a_401_names_the_terminal_id_as_the_credential_and_its_status_once() {
+        let body = br#"{"errorCode":"unauthorized","errorDescription":"The request is unauthorized. Check that your API key and region base URL are correctly configured."}"#;
+        let e = Error::from_http_status(401, body, false);
+        let message = e.message();
+        assert!(
+            message.contains("terminal id, the only credential"),
+            "{message}"
+        );
+        assert!(message.contains("there is no API key"), "{message}");
+        assert_eq!(message.matches("HTTP 401").count(), 1, "{message}");
+        assert!(
+            message.ends_with("(unauthorized): The request is unauthorized. Check that your API key and region base URL are correctly configured."),
+            "the server's own words come last: {message}"
+        );
+    }
+
+    #[test]
     fn error_field_is_the_code_when_error_code_is_missing() {
         let e = Error::from_http_status(400, br#"{"error":"invalid_request"}"#, false);
         assert_eq!(e.server_code(), Some("invalid_request"));
@@ -536,6 +555,7 @@ mod tests {
         let e = Error::from_transport(ureq::Error::Io(tls_io), true);
         assert_eq!(e.kind(), ErrorKind::Tls);
         assert!(!e.outcome_unknown());
-        assert!(e.message().contains("set_use_system_roots"));
+        assert!(e.message().contains("use the system trust store"));
+        assert!(e.message().contains("a CA file"));
     }
 }
