@@ -460,6 +460,22 @@ enum as_result as_get_payment_session(const char *terminal_id,
                                       struct as_payment_session **out);
 
 /**
+ * `as_client_wait_payment_session` on the process-wide default client (see
+ * `as_create_payment_session`): reads the session until it leaves PENDING, until
+ * `timeout_ms` passes (`AS_RESULT_STILL_PENDING`) or `cancel` fires
+ * (`AS_RESULT_CANCELLED`; `cancel` may be NULL).
+ *
+ * On success `*out` receives the session; the caller owns it and must free it with
+ * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once.
+ */
+enum as_result as_wait_payment_session(const char *terminal_id,
+                                       const char *challenge_id,
+                                       uint32_t timeout_ms,
+                                       const struct as_cancel_token *cancel,
+                                       struct as_payment_session **out);
+
+/**
  * How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
  * "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
  * every create refuses too. Does not touch the last error.

@@ -60,7 +60,7 @@ namespace terminal {
 
 /** Where a payment session stands (as_payment_status). */
 enum class PaymentStatus : int {
-  /** A status this version does not know; PaymentSession::status_str() has it. */
+  /** A status this version does not know; PaymentSession::status_raw() has it. */
   Unknown = AS_PAYMENT_STATUS_UNKNOWN,
   /** The terminal is prompting the customer. */
   Pending = AS_PAYMENT_STATUS_PENDING,
@@ -197,7 +197,7 @@ class PaymentSession {
     return static_cast<PaymentStatus>(as_payment_session_status(p_));
   }
   /** The status exactly as the server sent it, e.g. "PENDING". */
-  std::string status_str() const { return detail::copy(as_payment_session_status_str(p_)); }
+  std::string status_raw() const { return detail::copy(as_payment_session_status_str(p_)); }
   /** The POS reference the server returned, if it returned one. */
   std::optional<std::string> reference() const {
     const char *r = as_payment_session_reference(p_);
@@ -449,6 +449,19 @@ inline PaymentSession get_payment_session(std::string_view terminal_id,
   detail::check(as_get_payment_session(detail::c_string(terminal_id, "terminal_id").c_str(),
                                        detail::c_string(challenge_id, "challenge_id").c_str(),
                                        &out));
+  return PaymentSession(out);
+}
+
+/** Client::wait_payment_session on the process-wide default client (as_wait_payment_session). */
+inline PaymentSession wait_payment_session(std::string_view terminal_id,
+                                           std::string_view challenge_id,
+                                           std::chrono::milliseconds timeout,
+                                           const CancelToken *cancel = nullptr) {
+  as_payment_session *out = nullptr;
+  detail::check(as_wait_payment_session(detail::c_string(terminal_id, "terminal_id").c_str(),
+                                        detail::c_string(challenge_id, "challenge_id").c_str(),
+                                        detail::to_ms(timeout), cancel ? cancel->get() : nullptr,
+                                        &out));
   return PaymentSession(out);
 }
 

@@ -160,9 +160,11 @@ impl Error {
         };
         let server = ServerError::parse(body, terminal_id);
         let mut message = match kind {
-            ErrorKind::Unauthorized => {
-                format!("HTTP {status}: the terminal id is unknown or not paired")
-            }
+            ErrorKind::Unauthorized => format!(
+                "HTTP {status}: the server refused the terminal id, the only credential this \
+                 library sends (there is no API key): check that the terminal is paired and \
+                 that the region or base URL is the terminal's"
+            ),
             ErrorKind::NotFound => {
                 format!("HTTP {status}: no such payment session for this terminal")
             }
@@ -303,8 +305,8 @@ fn classify_io(io: &io::Error) -> (ErrorKind, String) {
 
 fn tls_message(what: &dyn fmt::Display) -> String {
     format!(
-        "TLS failure: {what}. If a corporate proxy inspects TLS, enable the system trust store \
-         (set_use_system_roots); to trust a private CA, add it with set_ca_file"
+        "TLS failure: {what}. If a corporate proxy inspects TLS, use the system trust store; \
+         to trust a private CA, add it as a CA file"
     )
 }
 
@@ -434,6 +436,23 @@ mod tests {
         assert_eq!(e.server_description(), Some("The request is unauthorized."));
         assert!(e.message().contains("The request is unauthorized."));
         assert!(!e.outcome_unknown(), "a 4xx certainly created nothing");
+    }
+
+    #[test]
+    fn a_401_names_the_terminal_id_as_the_credential_and_its_status_once() {
+        let body = br#"{"errorCode":"unauthorized","errorDescription":"The request is unauthorized. Check that your API key and region base URL are correctly configured."}"#;
+        let e = Error::from_http_status(401, body, false);
+        let message = e.message();
+        assert!(
+            message.contains("terminal id, the only credential"),
+            "{message}"
+        );
+        assert!(message.contains("there is no API key"), "{message}");
+        assert_eq!(message.matches("HTTP 401").count(), 1, "{message}");
+        assert!(
+            message.ends_with("(unauthorized): The request is unauthorized. Check that your API key and region base URL are correctly configured."),
+            "the server's own words come last: {message}"
+        );
     }
 
     #[test]
@@ -579,6 +598,7 @@ mod tests {
         let e = Error::from_transport(&ureq::Error::Io(tls_io), false);
         assert_eq!(e.kind(), ErrorKind::Tls);
         assert!(!e.outcome_unknown());
-        assert!(e.message().contains("set_use_system_roots"));
+        assert!(e.message().contains("use the system trust store"));
+        assert!(e.message().contains("a CA file"));
     }
 }

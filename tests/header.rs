@@ -52,6 +52,7 @@ fn every_contract_function_is_declared() {
     for name in [
         "as_create_payment_session(",
         "as_get_payment_session(",
+        "as_wait_payment_session(",
         "as_create_payment_session_minor(",
         "as_currency_exponent(",
         "as_payment_session_challenge_id(",

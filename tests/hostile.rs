@@ -28,7 +28,7 @@ use authsignal_terminal::ffi::client_options::{
 };
 use authsignal_terminal::ffi::default_client::{
     as_create_payment_session, as_create_payment_session_minor, as_currency_exponent,
-    as_get_payment_session,
+    as_get_payment_session, as_wait_payment_session,
 };
 use authsignal_terminal::ffi::error::{as_last_error_message, as_result_name, as_version};
 use authsignal_terminal::ffi::log::as_set_log_callback;
@@ -227,6 +227,13 @@ proptest! {
         let mut out = dangling();
         let r = as_get_payment_session(id.ptr(), challenge.ptr(), &mut out);
         check_session_call(r, out, &[&id, &challenge]);
+        // A pre-cancelled token bounds the wait on a real, pending session.
+        let token = as_cancel_token_new();
+        as_cancel_token_cancel(token);
+        let mut out = dangling();
+        let r = as_wait_payment_session(id.ptr(), challenge.ptr(), 1000, token, &mut out);
+        check_session_call(r, out, &[&id, &challenge]);
+        as_cancel_token_free(token);
         let e = as_currency_exponent(currency.ptr());
         prop_assert!(e == -1 || (0..=4).contains(&e));
         if currency.text().is_none() {

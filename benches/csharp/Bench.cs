@@ -46,7 +46,7 @@ static class Bench
         public bool Call()
         {
             PaymentSession s = client.CreatePaymentSession(terminalId, 12.5m, "USD", "bench");
-            return s.Status == PaymentSessionStatus.Pending && !string.IsNullOrEmpty(s.ChallengeId);
+            return s.Status == PaymentStatus.Pending && !string.IsNullOrEmpty(s.ChallengeId);
         }
 
         public void Dispose() { client.Dispose(); }

@@ -33,7 +33,7 @@ fi
 
 mapfile -t test_sources < <(sources "$here/Authsignal.Terminal.Tests")
 mcs -nologo -target:library -langversion:7 -warn:4 -warnaserror+ -debug \
-  -r:System.dll -r:System.Core.dll -r:"$nunit" -r:"$out/Authsignal.Terminal.dll" \
+  -r:System.dll -r:System.Core.dll -r:System.Xml.dll -r:"$nunit" -r:"$out/Authsignal.Terminal.dll" \
   -out:"$out/Authsignal.Terminal.Tests.dll" \
   "${test_sources[@]}"
 cp -f "$nunit" "$out/"

@@ -44,9 +44,9 @@ internal static class Smoke
             using (var client = new TerminalClient(options))
             {
                 PaymentSession session = client.CreatePaymentSession(terminalId, 12.50m, "USD", "nuget-smoke");
-                Check("nupkg: created a payment session on terminal " + shown, session.Status == PaymentSessionStatus.Pending);
-                PaymentSession done = client.WaitForPaymentSession(terminalId, session.ChallengeId, TimeSpan.FromSeconds(30));
-                Check("nupkg: the session on terminal " + shown + " completed", done.Status == PaymentSessionStatus.Completed, done.RawStatus);
+                Check("nupkg: created a payment session on terminal " + shown, session.Status == PaymentStatus.Pending);
+                PaymentSession done = client.WaitPaymentSession(terminalId, session.ChallengeId, TimeSpan.FromSeconds(30));
+                Check("nupkg: the session on terminal " + shown + " completed", done.Status == PaymentStatus.Completed, done.StatusRaw);
                 Check("nupkg: the reference came back", done.Reference == "nuget-smoke", done.Reference);
             }
         }

@@ -35,7 +35,7 @@ def main() -> int:
     bundled = Path(at.library_path).resolve().parent == package
     check("wheel: the bundled library is loaded", bundled, at.library_path)
     check("wheel: __version__ is Cargo.toml's", at.__version__ == expected, at.__version__)
-    check("wheel: as_version() is Cargo.toml's", at.library_version() == expected, at.library_version())
+    check("wheel: as_version() is Cargo.toml's", at.library_version == expected, at.library_version)
     check("wheel: py.typed is installed", (package / "py.typed").is_file())
 
     terminal_id = "tid_wheel_smoke_0001"

@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
     at::PaymentSession session = client->create_payment_session_minor(
         terminal_id, static_cast<std::int64_t>(amount_minor), currency, reference);
     challenge_id = session.challenge_id();
-    std::cout << "payment session " << challenge_id << " is " << session.status_str()
+    std::cout << "payment session " << challenge_id << " is " << session.status_raw()
               << ": the terminal is prompting the customer\n";
   } catch (const at::Error &e) {
     print_error("creating the payment session", e);
@@ -126,11 +126,11 @@ int main(int argc, char **argv) {
         return 0;
       case at::PaymentStatus::Failed:
       case at::PaymentStatus::Expired:
-        std::cout << "payment not taken: " << outcome.status_str() << "\n";
+        std::cout << "payment not taken: " << outcome.status_raw() << "\n";
         return 1;
       default:
         std::cout << "payment ended with a status this version does not know: "
-                  << outcome.status_str() << "\n";
+                  << outcome.status_raw() << "\n";
         return 3;
     }
   } catch (const at::Error &e) {

@@ -3,12 +3,14 @@
 
 use std::ffi::{c_char, c_int};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::money::currency_exponent;
 use crate::options::ClientOptions;
 
+use super::cancel_token::as_cancel_token;
 use super::client::deliver_session;
 use super::payment_session::as_payment_session;
 use super::{arg_opt_str, arg_str, as_result, ffi_panic_boundary, out_param, try_arg};
@@ -102,6 +104,42 @@ pub extern "C" fn as_get_payment_session(
         let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
         let client = try_arg!(default_client());
         deliver_session(out, client.get_payment_session(terminal_id, challenge_id))
+    }
+}
+
+/// `as_client_wait_payment_session` on the process-wide default client (see
+/// `as_create_payment_session`): reads the session until it leaves PENDING, until
+/// `timeout_ms` passes (`AS_RESULT_STILL_PENDING`) or `cancel` fires
+/// (`AS_RESULT_CANCELLED`; `cancel` may be NULL).
+///
+/// On success `*out` receives the session; the caller owns it and must free it with
+/// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
+/// threads at once.
+#[no_mangle]
+pub extern "C" fn as_wait_payment_session(
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    timeout_ms: u32,
+    cancel: *const as_cancel_token,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    ffi_panic_boundary! { "as_wait_payment_session",
+        // SAFETY: every pointer is NULL or valid, as the header requires.
+        let out = try_arg!(unsafe { out_param(out, "out") });
+        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
+        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
+        // SAFETY: cancel is NULL or a live token, as the header requires.
+        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
+        let client = try_arg!(default_client());
+        deliver_session(
+            out,
+            client.wait_payment_session(
+                terminal_id,
+                challenge_id,
+                Duration::from_millis(timeout_ms.into()),
+                cancel,
+            ),
+        )
     }
 }
 

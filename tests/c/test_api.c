@@ -140,6 +140,9 @@ static void test_null_arguments(void) {
   CHECK_RESULT(as_get_payment_session(NULL, "abc", &s), bad);
   CHECK_RESULT(as_get_payment_session(t, NULL, &s), bad);
   CHECK_RESULT(as_get_payment_session(t, "abc", NULL), bad);
+  CHECK_RESULT(as_wait_payment_session(NULL, "abc", 100, NULL, &s), bad);
+  CHECK_RESULT(as_wait_payment_session(t, NULL, 100, NULL, &s), bad);
+  CHECK_RESULT(as_wait_payment_session(t, "abc", 100, NULL, NULL), bad);
   CHECK(s == NULL);
   as_client_free(c);
 }
@@ -297,8 +300,8 @@ static void test_tls_and_network_errors(void) {
   as_payment_session *s = NULL;
   CHECK_RESULT(as_client_create_payment_session(untrusting, terminal(""), 5.0, "USD", NULL, &s),
                AS_RESULT_TLS);
-  CHECK(strstr(as_last_error_message(), "set_use_system_roots") != NULL);
-  CHECK(strstr(as_last_error_message(), "set_ca_file") != NULL);
+  CHECK(strstr(as_last_error_message(), "use the system trust store") != NULL);
+  CHECK(strstr(as_last_error_message(), "a CA file") != NULL);
   CHECK(!as_last_error_outcome_unknown());
   as_client_free(untrusting);
 
@@ -383,7 +386,7 @@ static void test_wait_cancelled_from_another_thread(void) {
 /* The one-call functions use a default client built from the environment (run.sh sets
    AUTHSIGNAL_TERMINAL_BASE_URL and AUTHSIGNAL_TERMINAL_CA_FILE). */
 static void test_default_client(void) {
-  as_payment_session *s = NULL, *got = NULL, *minor = NULL;
+  as_payment_session *s = NULL, *got = NULL, *minor = NULL, *done = NULL;
   const char *t = terminal("");
   CHECK_RESULT(as_create_payment_session(t, 0.1 + 0.2, "USD", "ref-d", &s), AS_RESULT_OK);
   CHECK_RESULT(as_create_payment_session_minor(t, 1000, "JPY", NULL, &minor), AS_RESULT_OK);
@@ -391,9 +394,14 @@ static void test_default_client(void) {
     CHECK_RESULT(as_get_payment_session(t, as_payment_session_challenge_id(s), &got),
                  AS_RESULT_OK);
     CHECK(got && strcmp(as_payment_session_reference(got), "ref-d") == 0);
+    CHECK_RESULT(
+        as_wait_payment_session(t, as_payment_session_challenge_id(s), 30000, NULL, &done),
+        AS_RESULT_OK);
+    CHECK(done && as_payment_session_status(done) == AS_PAYMENT_STATUS_COMPLETED);
   }
   as_payment_session_free(s);
   as_payment_session_free(got);
+  as_payment_session_free(done);
   as_payment_session_free(minor);
 }
 

@@ -160,7 +160,7 @@ void test_create_get_wait_completed() {
   const std::string tid = terminal();
   at::PaymentSession s = client.create_payment_session(tid, 12.5, "usd", "order-cpp-1");
   CHECK(s.status() == at::PaymentStatus::Pending);
-  CHECK(s.status_str() == "PENDING");
+  CHECK(s.status_raw() == "PENDING");
   CHECK(s.reference() == std::optional<std::string>("order-cpp-1"));
   const std::string id = s.challenge_id();
   CHECK(!id.empty());
@@ -174,7 +174,7 @@ void test_create_get_wait_completed() {
 
   at::PaymentSession done = client.wait_payment_session(tid, id, milliseconds(20000));
   CHECK(done.status() == at::PaymentStatus::Completed);
-  CHECK(done.status_str() == "COMPLETED");
+  CHECK(done.status_raw() == "COMPLETED");
   CHECK(done.challenge_id() == id);
 }
 
@@ -194,7 +194,7 @@ void test_other_outcomes() {
     const std::string id = client.create_payment_session_minor(tid, 1234, "BHD", "r").challenge_id();
     at::PaymentSession done = client.wait_payment_session(tid, id, milliseconds(20000));
     CHECK(done.status() == c.status);
-    CHECK(done.status_str() == c.raw);
+    CHECK(done.status_raw() == c.raw);
   }
 }
 
@@ -294,6 +294,8 @@ void test_default_client() {
   CHECK(s.status() == at::PaymentStatus::Pending);
   at::PaymentSession again = at::get_payment_session(tid, s.challenge_id());
   CHECK(again.challenge_id() == s.challenge_id());
+  at::PaymentSession done = at::wait_payment_session(tid, s.challenge_id(), std::chrono::seconds(30));
+  CHECK(done.status() == at::PaymentStatus::Completed);
   at::PaymentSession d = at::create_payment_session(tid, 2.5, "EUR");
   CHECK(!d.reference().has_value());
   EXPECT_ERROR(AS_RESULT_UNAUTHORIZED, at::create_payment_session_minor("unpaired_cpp_0002", 1, "EUR"));

@@ -32,17 +32,27 @@ namespace Authsignal.Terminal.Tests
         [TestCase("0.001", "EUR")]
         public void MorePlacesThanTheCurrencyHasIsRefusedBeforeSending(string amount, string currency)
         {
-            AssertRefusedBeforeSending(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency);
+            var e = AssertRefusedBeforeSending<ArgumentException>(Parse(amount), currency);
+            Assert.AreEqual("amount", e.ParamName);
         }
 
         [TestCase("0")]
         [TestCase("-1.00")]
-        [TestCase("10000000000000.00")]
         [TestCase("79228162514264337593543950335")]
         [TestCase("-79228162514264337593543950335")]
-        public void AmountsTheLibraryRefuse(string amount)
+        public void AmountsOutOfRangeAreRefusedBeforeSending(string amount)
         {
-            AssertRefusedBeforeSending(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), "USD");
+            var e = AssertRefusedBeforeSending<ArgumentOutOfRangeException>(Parse(amount), "USD");
+            Assert.AreEqual("amount", e.ParamName);
+        }
+
+        [Test]
+        public void AnAmountOverTheLibrarysLimitIsTheLibrarysInvalidArgument()
+        {
+            var e = AssertRefusedBeforeSending<AuthsignalTerminalException>(Parse("10000000000000.00"), "USD");
+            Assert.AreEqual(TerminalResult.InvalidArgument, e.Result);
+            Assert.AreEqual(0, e.HttpStatus);
+            Assert.IsFalse(e.OutcomeUnknown);
         }
 
         [TestCase("US")]
@@ -53,19 +63,24 @@ namespace Authsignal.Terminal.Tests
         [TestCase("QQQ")]
         public void MalformedCurrenciesAreRefused(string currency)
         {
-            AssertRefusedBeforeSending(1m, currency);
+            var e = AssertRefusedBeforeSending<ArgumentException>(1m, currency);
+            Assert.AreEqual("currency", e.ParamName);
         }
 
-        private static void AssertRefusedBeforeSending(decimal amount, string currency)
+        private static decimal Parse(string amount)
+        {
+            return decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static TException AssertRefusedBeforeSending<TException>(decimal amount, string currency)
+            where TException : Exception
         {
             using (var server = new CaptureServer())
             using (var client = new TerminalClient(new TerminalClientOptions { BaseUrl = server.BaseUrl }))
             {
-                var e = Assert.Throws<AuthsignalTerminalException>(() => client.CreatePaymentSession(Simulator.Tid(), amount, currency));
-                Assert.AreEqual(TerminalResult.InvalidArgument, e.Result);
-                Assert.AreEqual(0, e.HttpStatus);
-                Assert.IsFalse(e.OutcomeUnknown);
+                var e = Assert.Throws<TException>(() => client.CreatePaymentSession(Simulator.Tid(), amount, currency));
                 Assert.AreEqual(0, server.Requests.Count, "a request was sent");
+                return e;
             }
         }
 

@@ -32,10 +32,10 @@ namespace Authsignal.Terminal.Tests
             var ten = TimeSpan.FromSeconds(10);
             AssertNull("terminalId", () => client.CreatePaymentSession(null, 1m, "USD"));
             AssertNull("terminalId", () => client.GetPaymentSession(null, "ch_1"));
-            AssertNull("terminalId", () => client.WaitForPaymentSession(null, "ch_1", ten));
+            AssertNull("terminalId", () => client.WaitPaymentSession(null, "ch_1", ten));
             AssertNull("terminalId", () => client.CreatePaymentSessionAsync(null, 1m, "USD"));
             AssertNull("terminalId", () => client.GetPaymentSessionAsync(null, "ch_1"));
-            AssertNull("terminalId", () => client.WaitForPaymentSessionAsync(null, "ch_1", ten));
+            AssertNull("terminalId", () => client.WaitPaymentSessionAsync(null, "ch_1", ten));
         }
 
         [Test]
@@ -45,9 +45,9 @@ namespace Authsignal.Terminal.Tests
             AssertNull("currency", () => client.CreatePaymentSession(Simulator.Tid(), 1m, null));
             AssertNull("currency", () => client.CreatePaymentSessionAsync(Simulator.Tid(), 1m, null));
             AssertNull("challengeId", () => client.GetPaymentSession(Simulator.Tid(), null));
-            AssertNull("challengeId", () => client.WaitForPaymentSession(Simulator.Tid(), null, ten));
+            AssertNull("challengeId", () => client.WaitPaymentSession(Simulator.Tid(), null, ten));
             AssertNull("challengeId", () => client.GetPaymentSessionAsync(Simulator.Tid(), null));
-            AssertNull("challengeId", () => client.WaitForPaymentSessionAsync(Simulator.Tid(), null, ten));
+            AssertNull("challengeId", () => client.WaitPaymentSessionAsync(Simulator.Tid(), null, ten));
         }
 
         [Test]
@@ -71,10 +71,10 @@ namespace Authsignal.Terminal.Tests
         public void AWaitTimeoutMustBeRepresentable()
         {
             var e = Assert.Throws<ArgumentOutOfRangeException>(
-                () => client.WaitForPaymentSession(Simulator.Tid(), "ch_1", TimeSpan.FromMilliseconds(-5)));
+                () => client.WaitPaymentSession(Simulator.Tid(), "ch_1", TimeSpan.FromMilliseconds(-5)));
             Assert.AreEqual("timeout", e.ParamName);
             Assert.Throws<ArgumentOutOfRangeException>(
-                () => client.WaitForPaymentSessionAsync(Simulator.Tid(), "ch_1", TimeSpan.FromDays(50)));
+                () => client.WaitPaymentSessionAsync(Simulator.Tid(), "ch_1", TimeSpan.FromDays(50)));
         }
 
         [Test]
@@ -99,7 +99,7 @@ namespace Authsignal.Terminal.Tests
             var e = Assert.Throws<AuthsignalTerminalException>(() => client.GetPaymentSession(Simulator.Tid(), challengeId));
             Assert.AreEqual(TerminalResult.InvalidArgument, e.Result);
             e = Assert.Throws<AuthsignalTerminalException>(
-                () => client.WaitForPaymentSession(Simulator.Tid(), challengeId, TimeSpan.FromSeconds(5)));
+                () => client.WaitPaymentSession(Simulator.Tid(), challengeId, TimeSpan.FromSeconds(5)));
             Assert.AreEqual(TerminalResult.InvalidArgument, e.Result);
         }
 

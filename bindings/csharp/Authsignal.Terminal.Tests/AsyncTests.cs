@@ -17,12 +17,12 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+outcome=FAILED+polls=2");
                 var created = client.CreatePaymentSessionAsync(tid, 19.99m, "GBP", "async-1").GetAwaiter().GetResult();
-                Assert.AreEqual(PaymentSessionStatus.Pending, created.Status);
+                Assert.AreEqual(PaymentStatus.Pending, created.Status);
                 Assert.AreEqual("async-1", created.Reference);
                 var read = client.GetPaymentSessionAsync(tid, created.ChallengeId).GetAwaiter().GetResult();
                 Assert.AreEqual(created.ChallengeId, read.ChallengeId);
-                var done = client.WaitForPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-                Assert.AreEqual(PaymentSessionStatus.Failed, done.Status);
+                var done = client.WaitPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                Assert.AreEqual(PaymentStatus.Failed, done.Status);
             }
         }
 
@@ -66,7 +66,7 @@ namespace Authsignal.Terminal.Tests
                 {
                     string tid = Simulator.Tid("+outcome=" + outcomes[i % 3] + "+polls=1");
                     var created = await client.CreatePaymentSessionAsync(tid, i + 1, "USD", "order-" + i).ConfigureAwait(false);
-                    var done = await client.WaitForPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                    var done = await client.WaitPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                     return Tuple.Create(i, created, done);
                 })).ToArray();
                 Assert.IsTrue(Task.WaitAll(tasks, TimeSpan.FromSeconds(120)), "the tasks did not finish");
@@ -75,7 +75,7 @@ namespace Authsignal.Terminal.Tests
                     int i = t.Result.Item1;
                     Assert.AreEqual("order-" + i, t.Result.Item2.Reference);
                     Assert.AreEqual(t.Result.Item2.ChallengeId, t.Result.Item3.ChallengeId);
-                    Assert.AreEqual(outcomes[i % 3], t.Result.Item3.RawStatus);
+                    Assert.AreEqual(outcomes[i % 3], t.Result.Item3.StatusRaw);
                 }
                 Assert.AreEqual(24, tasks.Select(t => t.Result.Item2.ChallengeId).Distinct().Count());
             }

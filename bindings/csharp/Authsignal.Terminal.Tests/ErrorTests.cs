@@ -220,7 +220,7 @@ namespace Authsignal.Terminal.Tests
                 string tid = Simulator.Tid("+outcome=PENDING");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 var e = Assert.Throws<AuthsignalTerminalException>(
-                    () => client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromMilliseconds(500)));
+                    () => client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromMilliseconds(500)));
                 Assert.AreEqual(TerminalResult.StillPending, e.Result);
                 Assert.IsFalse(e.OutcomeUnknown);
             }
@@ -234,7 +234,7 @@ namespace Authsignal.Terminal.Tests
                 string tid = Simulator.Tid("+fault=500+on=get");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 var e = Assert.Throws<AuthsignalTerminalException>(
-                    () => client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30)));
+                    () => client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30)));
                 Assert.AreEqual(TerminalResult.ServerError, e.Result);
             }
         }

@@ -29,7 +29,7 @@ namespace Authsignal.Terminal.Tests
             client.Dispose();
             Assert.Throws<ObjectDisposedException>(() => client.CreatePaymentSession(Simulator.Tid(), 1m, "USD"));
             Assert.Throws<ObjectDisposedException>(() => client.GetPaymentSession(Simulator.Tid(), "ch_1"));
-            Assert.Throws<ObjectDisposedException>(() => client.WaitForPaymentSession(Simulator.Tid(), "ch_1", TimeSpan.FromSeconds(1)));
+            Assert.Throws<ObjectDisposedException>(() => client.WaitPaymentSession(Simulator.Tid(), "ch_1", TimeSpan.FromSeconds(1)));
             var task = client.GetPaymentSessionAsync(Simulator.Tid(), "ch_1");
             Assert.Throws<ObjectDisposedException>(() => task.GetAwaiter().GetResult());
         }
@@ -40,10 +40,10 @@ namespace Authsignal.Terminal.Tests
             var client = Simulator.Client();
             string tid = Simulator.Tid("+polls=3");
             var created = client.CreatePaymentSession(tid, 1m, "USD");
-            var task = client.WaitForPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(60));
+            var task = client.WaitPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromSeconds(60));
             Thread.Sleep(100);
             client.Dispose();
-            Assert.AreEqual(PaymentSessionStatus.Completed, task.GetAwaiter().GetResult().Status);
+            Assert.AreEqual(PaymentStatus.Completed, task.GetAwaiter().GetResult().Status);
             Assert.Throws<ObjectDisposedException>(() => client.GetPaymentSession(tid, created.ChallengeId));
         }
 
@@ -56,7 +56,7 @@ namespace Authsignal.Terminal.Tests
                 string tid = Simulator.Tid("+polls=0");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 client.GetPaymentSession(tid, created.ChallengeId);
-                client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
+                client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
                 // Three sessions and the wait's cancel token.
                 Assert.AreEqual(before + 4, NativeHandle.ReleasedCount);
             }

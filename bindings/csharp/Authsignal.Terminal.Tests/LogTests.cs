@@ -24,7 +24,7 @@ namespace Authsignal.Terminal.Tests
             using (var client = Simulator.Client())
             {
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
-                client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
+                client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
             }
             TerminalLog.SetHandler(null);
 
@@ -70,7 +70,7 @@ namespace Authsignal.Terminal.Tests
             TerminalLog.SetHandler((level, line) => { throw new InvalidOperationException("handler failure"); }, TerminalLogLevel.Debug);
             using (var client = Simulator.Client())
             {
-                Assert.AreEqual(PaymentSessionStatus.Pending, client.CreatePaymentSession(Simulator.Tid(), 1m, "USD").Status);
+                Assert.AreEqual(PaymentStatus.Pending, client.CreatePaymentSession(Simulator.Tid(), 1m, "USD").Status);
             }
         }
 

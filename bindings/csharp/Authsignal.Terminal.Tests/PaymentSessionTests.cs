@@ -14,8 +14,8 @@ namespace Authsignal.Terminal.Tests
             {
                 var session = client.CreatePaymentSession(Simulator.Tid(), 12.50m, "USD", "order-42 ✓");
                 Assert.IsFalse(string.IsNullOrEmpty(session.ChallengeId));
-                Assert.AreEqual(PaymentSessionStatus.Pending, session.Status);
-                Assert.AreEqual("PENDING", session.RawStatus);
+                Assert.AreEqual(PaymentStatus.Pending, session.Status);
+                Assert.AreEqual("PENDING", session.StatusRaw);
                 Assert.AreEqual("order-42 ✓", session.Reference);
             }
         }
@@ -39,7 +39,7 @@ namespace Authsignal.Terminal.Tests
                 var created = client.CreatePaymentSession(tid, 7m, "EUR", "ref-get");
                 var read = client.GetPaymentSession(tid, created.ChallengeId);
                 Assert.AreEqual(created.ChallengeId, read.ChallengeId);
-                Assert.AreEqual(PaymentSessionStatus.Pending, read.Status);
+                Assert.AreEqual(PaymentStatus.Pending, read.Status);
                 Assert.AreEqual("ref-get", read.Reference);
             }
         }
@@ -51,23 +51,23 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+outcome=FAILED+polls=1");
                 var created = client.CreatePaymentSession(tid, 7m, "EUR");
-                Assert.AreEqual(PaymentSessionStatus.Pending, client.GetPaymentSession(tid, created.ChallengeId).Status);
-                Assert.AreEqual(PaymentSessionStatus.Failed, client.GetPaymentSession(tid, created.ChallengeId).Status);
+                Assert.AreEqual(PaymentStatus.Pending, client.GetPaymentSession(tid, created.ChallengeId).Status);
+                Assert.AreEqual(PaymentStatus.Failed, client.GetPaymentSession(tid, created.ChallengeId).Status);
             }
         }
 
-        [TestCase("COMPLETED", PaymentSessionStatus.Completed)]
-        [TestCase("FAILED", PaymentSessionStatus.Failed)]
-        [TestCase("EXPIRED", PaymentSessionStatus.Expired)]
-        public void WaitEndsWithTheOutcome(string outcome, PaymentSessionStatus expected)
+        [TestCase("COMPLETED", PaymentStatus.Completed)]
+        [TestCase("FAILED", PaymentStatus.Failed)]
+        [TestCase("EXPIRED", PaymentStatus.Expired)]
+        public void WaitEndsWithTheOutcome(string outcome, PaymentStatus expected)
         {
             using (var client = Simulator.Client())
             {
                 string tid = Simulator.Tid("+outcome=" + outcome + "+polls=2");
                 var created = client.CreatePaymentSession(tid, 25m, "AUD");
-                var done = client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
+                var done = client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
                 Assert.AreEqual(expected, done.Status);
-                Assert.AreEqual(outcome, done.RawStatus);
+                Assert.AreEqual(outcome, done.StatusRaw);
                 Assert.AreEqual(created.ChallengeId, done.ChallengeId);
             }
         }
@@ -79,9 +79,9 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+outcome=REFUNDED+polls=0");
                 var created = client.CreatePaymentSession(tid, 3m, "USD");
-                var done = client.WaitForPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
-                Assert.AreEqual(PaymentSessionStatus.Unknown, done.Status);
-                Assert.AreEqual("REFUNDED", done.RawStatus);
+                var done = client.WaitPaymentSession(tid, created.ChallengeId, TimeSpan.FromSeconds(30));
+                Assert.AreEqual(PaymentStatus.Unknown, done.Status);
+                Assert.AreEqual("REFUNDED", done.StatusRaw);
                 StringAssert.Contains("REFUNDED", done.ToString());
             }
         }
@@ -93,18 +93,18 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+polls=1");
                 var created = client.CreatePaymentSession(tid, 3m, "USD");
-                var done = client.WaitForPaymentSession(tid, created.ChallengeId, System.Threading.Timeout.InfiniteTimeSpan);
-                Assert.AreEqual(PaymentSessionStatus.Completed, done.Status);
+                var done = client.WaitPaymentSession(tid, created.ChallengeId, System.Threading.Timeout.InfiniteTimeSpan);
+                Assert.AreEqual(PaymentStatus.Completed, done.Status);
             }
         }
 
         [Test]
         public void ASessionCanBeBuiltForThePosOwnTests()
         {
-            var session = new PaymentSession("ch_1", PaymentSessionStatus.Completed, "COMPLETED", "r");
+            var session = new PaymentSession("ch_1", PaymentStatus.Completed, "COMPLETED", "r");
             Assert.AreEqual("ch_1", session.ChallengeId);
-            Assert.AreEqual(PaymentSessionStatus.Completed, session.Status);
-            Assert.AreEqual("COMPLETED", session.RawStatus);
+            Assert.AreEqual(PaymentStatus.Completed, session.Status);
+            Assert.AreEqual("COMPLETED", session.StatusRaw);
             Assert.AreEqual("r", session.Reference);
             StringAssert.Contains("Completed", session.ToString());
         }

@@ -22,7 +22,7 @@ namespace Authsignal.Terminal.Tests
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 cts.CancelAfter(300);
                 var e = Assert.Catch<OperationCanceledException>(
-                    () => client.WaitForPaymentSession(tid, created.ChallengeId, Long, cts.Token));
+                    () => client.WaitPaymentSession(tid, created.ChallengeId, Long, cts.Token));
                 Assert.AreEqual(cts.Token, e.CancellationToken);
                 var inner = e.InnerException as AuthsignalTerminalException;
                 Assert.IsNotNull(inner, "the library's exception is the inner one");
@@ -41,7 +41,7 @@ namespace Authsignal.Terminal.Tests
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
                 cts.CancelAfter(300);
                 Assert.Catch<OperationCanceledException>(
-                    () => client.WaitForPaymentSession(tid, created.ChallengeId, Long, cts.Token));
+                    () => client.WaitPaymentSession(tid, created.ChallengeId, Long, cts.Token));
             }
         }
 
@@ -53,7 +53,7 @@ namespace Authsignal.Terminal.Tests
             {
                 cts.Cancel();
                 var e = Assert.Catch<OperationCanceledException>(
-                    () => client.WaitForPaymentSession(Simulator.Tid(), "ch_1", Long, cts.Token));
+                    () => client.WaitPaymentSession(Simulator.Tid(), "ch_1", Long, cts.Token));
                 Assert.AreEqual(cts.Token, e.CancellationToken);
             }
         }
@@ -66,7 +66,7 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+outcome=PENDING");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
-                var task = client.WaitForPaymentSessionAsync(tid, created.ChallengeId, Long, cts.Token);
+                var task = client.WaitPaymentSessionAsync(tid, created.ChallengeId, Long, cts.Token);
                 Thread.Sleep(200);
                 Assert.IsFalse(task.IsCompleted);
                 cts.Cancel();
@@ -86,7 +86,7 @@ namespace Authsignal.Terminal.Tests
                 {
                     string tid = Simulator.Tid("+outcome=PENDING");
                     var created = client.CreatePaymentSession(tid, 1m, "USD");
-                    tasks[i] = client.WaitForPaymentSessionAsync(tid, created.ChallengeId, Long, cts.Token);
+                    tasks[i] = client.WaitPaymentSessionAsync(tid, created.ChallengeId, Long, cts.Token);
                 }
                 cts.CancelAfter(300);
                 foreach (var task in tasks)
@@ -105,8 +105,8 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+polls=2");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
-                var done = client.WaitForPaymentSession(tid, created.ChallengeId, Long, cts.Token);
-                Assert.AreEqual(PaymentSessionStatus.Completed, done.Status);
+                var done = client.WaitPaymentSession(tid, created.ChallengeId, Long, cts.Token);
+                Assert.AreEqual(PaymentStatus.Completed, done.Status);
                 cts.Cancel(); // after the wait: the freed native token must not be touched
             }
         }
@@ -119,7 +119,7 @@ namespace Authsignal.Terminal.Tests
             {
                 string tid = Simulator.Tid("+outcome=PENDING");
                 var created = client.CreatePaymentSession(tid, 1m, "USD");
-                var task = client.WaitForPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromMilliseconds(400), cts.Token);
+                var task = client.WaitPaymentSessionAsync(tid, created.ChallengeId, TimeSpan.FromMilliseconds(400), cts.Token);
                 var e = Assert.Throws<AuthsignalTerminalException>(() => task.GetAwaiter().GetResult());
                 Assert.AreEqual(TerminalResult.StillPending, e.Result);
                 Assert.IsTrue(task.IsFaulted);

@@ -14,31 +14,31 @@ namespace Authsignal.Terminal
         /// </summary>
         /// <param name="challengeId">The session's challenge id.</param>
         /// <param name="status">The status, as understood by this version.</param>
-        /// <param name="rawStatus">The status exactly as the server sent it.</param>
+        /// <param name="statusRaw">The status exactly as the server sent it.</param>
         /// <param name="reference">The POS reference, or null.</param>
-        public PaymentSession(string challengeId, PaymentSessionStatus status, string rawStatus, string reference)
+        public PaymentSession(string challengeId, PaymentStatus status, string statusRaw, string reference)
         {
             ChallengeId = challengeId;
             Status = status;
-            RawStatus = rawStatus;
+            StatusRaw = statusRaw;
             Reference = reference;
         }
 
         /// <summary>
         /// The session's challenge id (the API's <c>challengeId</c>), used to read it
         /// (<see cref="TerminalClient.GetPaymentSession"/>) or wait for it
-        /// (<see cref="TerminalClient.WaitForPaymentSession"/>).
+        /// (<see cref="TerminalClient.WaitPaymentSession"/>).
         /// </summary>
         public string ChallengeId { get; }
 
         /// <summary>
-        /// Where the session stands; <see cref="PaymentSessionStatus.Unknown"/> for a status
-        /// this version does not know (see <see cref="RawStatus"/>).
+        /// Where the session stands; <see cref="PaymentStatus.Unknown"/> for a status
+        /// this version does not know (see <see cref="StatusRaw"/>).
         /// </summary>
-        public PaymentSessionStatus Status { get; }
+        public PaymentStatus Status { get; }
 
         /// <summary>The status exactly as the server sent it, e.g. "PENDING".</summary>
-        public string RawStatus { get; }
+        public string StatusRaw { get; }
 
         /// <summary>The POS reference the server returned, or null when it returned none.</summary>
         public string Reference { get; }
@@ -48,7 +48,7 @@ namespace Authsignal.Terminal
         public override string ToString()
         {
             return "PaymentSession(ChallengeId=" + ChallengeId + ", Status=" + Status
-                + (Status == PaymentSessionStatus.Unknown ? " \"" + RawStatus + "\"" : "") + ")";
+                + (Status == PaymentStatus.Unknown ? " \"" + StatusRaw + "\"" : "") + ")";
         }
     }
 }

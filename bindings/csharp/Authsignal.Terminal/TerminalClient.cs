@@ -23,11 +23,13 @@ namespace Authsignal.Terminal
     /// </para>
     /// <para>
     /// Failures throw <see cref="AuthsignalTerminalException"/> (see its remarks for the
-    /// few standard .NET exceptions). A terminal id is a credential: neither this wrapper
-    /// nor the library ever puts one in a message in clear; do the same in the POS.
+    /// standard .NET exceptions thrown for bad arguments). The terminal id is the only
+    /// credential (there is no API key): neither this wrapper nor the library ever puts one
+    /// in a message in clear; do the same in the POS. The POS's own tests can replace this
+    /// class through <see cref="ITerminalClient"/>.
     /// </para>
     /// </remarks>
-    public sealed class TerminalClient : IDisposable
+    public sealed class TerminalClient : ITerminalClient
     {
         private static readonly string bindingVersion = ReadBindingVersion();
 
@@ -58,6 +60,7 @@ namespace Authsignal.Terminal
             }
             // Everything that can throw a .NET argument exception is converted before the
             // first native call.
+            NativeLibraryLoader.EnsureLoaded();
             byte[] baseUrl = Utf8.Optional(options.BaseUrl, nameof(options.BaseUrl));
             uint? connectTimeout = OptionalMilliseconds(options.ConnectTimeout, nameof(options.ConnectTimeout));
             uint? requestTimeout = OptionalMilliseconds(options.RequestTimeout, nameof(options.RequestTimeout));
@@ -119,14 +122,18 @@ namespace Authsignal.Terminal
         /// <summary>The native library's version, "MAJOR.MINOR.PATCH" (<c>as_version</c>).</summary>
         public static string LibraryVersion
         {
-            get { return Utf8.FromNative(NativeMethods.as_version()); }
+            get
+            {
+                NativeLibraryLoader.EnsureLoaded();
+                return Utf8.FromNative(NativeMethods.as_version());
+            }
         }
 
         /// <summary>
         /// Starts a payment: the paired terminal prompts the customer for
         /// <paramref name="amount"/> of <paramref name="currency"/>. The session starts
-        /// <see cref="PaymentSessionStatus.Pending"/>; wait for it with
-        /// <see cref="WaitForPaymentSession"/>.
+        /// <see cref="PaymentStatus.Pending"/>; wait for it with
+        /// <see cref="WaitPaymentSession"/>.
         /// </summary>
         /// <remarks>
         /// The amount is exact: it is sent as whole minor units of the currency (12.50 USD as
@@ -145,7 +152,9 @@ namespace Authsignal.Terminal
         /// <param name="reference">The POS's own reference for the payment, or null (or "") for none.</param>
         /// <returns>The new session, pending.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="terminalId"/> or <paramref name="currency"/> is null.</exception>
-        /// <exception cref="ArgumentException">A string holds a NUL character or invalid UTF-16.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is zero or less, or too large to count in minor units.</exception>
+        /// <exception cref="ArgumentException"><paramref name="currency"/> is not 3 ASCII letters, <paramref name="amount"/>
+        /// has more decimal places than the currency has, or a string holds a NUL character or invalid UTF-16.</exception>
         /// <exception cref="AuthsignalTerminalException">The library refused the input or the call failed.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public PaymentSession CreatePaymentSession(string terminalId, decimal amount, string currency, string reference = null)
@@ -169,7 +178,9 @@ namespace Authsignal.Terminal
         /// <param name="cancellationToken">Cancels the call if it has not started yet.</param>
         /// <returns>A task giving the new session, pending.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="terminalId"/> or <paramref name="currency"/> is null.</exception>
-        /// <exception cref="ArgumentException">A string holds a NUL character or invalid UTF-16.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is zero or less, or too large to count in minor units.</exception>
+        /// <exception cref="ArgumentException"><paramref name="currency"/> is not 3 ASCII letters, <paramref name="amount"/>
+        /// has more decimal places than the currency has, or a string holds a NUL character or invalid UTF-16.</exception>
         public Task<PaymentSession> CreatePaymentSessionAsync(string terminalId, decimal amount, string currency,
             string reference = null, CancellationToken cancellationToken = default(CancellationToken))
         {
@@ -221,7 +232,7 @@ namespace Authsignal.Terminal
         }
 
         /// <summary>
-        /// Reads the session until it leaves <see cref="PaymentSessionStatus.Pending"/>, then
+        /// Reads the session until it leaves <see cref="PaymentStatus.Pending"/>, then
         /// returns it (completed, failed, expired, or a status this version does not know).
         /// </summary>
         /// <remarks>
@@ -250,7 +261,7 @@ namespace Authsignal.Terminal
         /// while the session was still pending, or the result of a read that failed.
         /// </exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public PaymentSession WaitForPaymentSession(string terminalId, string challengeId, TimeSpan timeout,
+        public PaymentSession WaitPaymentSession(string terminalId, string challengeId, TimeSpan timeout,
             CancellationToken cancellationToken = default(CancellationToken))
         {
             var request = new SessionRequest(terminalId, challengeId);
@@ -259,7 +270,7 @@ namespace Authsignal.Terminal
         }
 
         /// <summary>
-        /// <see cref="WaitForPaymentSession"/> on a thread of its own (a wait may take
+        /// <see cref="WaitPaymentSession"/> on a thread of its own (a wait may take
         /// minutes, so it does not hold a thread-pool thread). Argument exceptions are thrown
         /// at once; everything else through the task, which ends cancelled when
         /// <paramref name="cancellationToken"/> ends the wait.
@@ -273,7 +284,7 @@ namespace Authsignal.Terminal
         /// <exception cref="ArgumentNullException"><paramref name="terminalId"/> or <paramref name="challengeId"/> is null.</exception>
         /// <exception cref="ArgumentException">A string holds a NUL character or invalid UTF-16.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite) or too long.</exception>
-        public Task<PaymentSession> WaitForPaymentSessionAsync(string terminalId, string challengeId, TimeSpan timeout,
+        public Task<PaymentSession> WaitPaymentSessionAsync(string terminalId, string challengeId, TimeSpan timeout,
             CancellationToken cancellationToken = default(CancellationToken))
         {
             var request = new SessionRequest(terminalId, challengeId);
@@ -298,10 +309,9 @@ namespace Authsignal.Terminal
         private PaymentSession Create(CreateRequest request)
         {
             ThrowIfDisposed();
-            long amountMinor = MinorUnits.FromDecimal(request.Amount, request.CurrencyText, request.Currency);
             PaymentSessionHandle session;
             TerminalResult result = NativeMethods.as_client_create_payment_session_minor(
-                handle, request.TerminalId, amountMinor, request.Currency, request.Reference, out session);
+                handle, request.TerminalId, request.AmountMinor, request.Currency, request.Reference, out session);
             return TakeSession(result, session);
         }
 
@@ -356,7 +366,7 @@ namespace Authsignal.Terminal
                 int status = NativeMethods.as_payment_session_status(session);
                 return new PaymentSession(
                     Utf8.FromNative(NativeMethods.as_payment_session_challenge_id(session)),
-                    Enum.IsDefined(typeof(PaymentSessionStatus), status) ? (PaymentSessionStatus)status : PaymentSessionStatus.Unknown,
+                    Enum.IsDefined(typeof(PaymentStatus), status) ? (PaymentStatus)status : PaymentStatus.Unknown,
                     Utf8.FromNative(NativeMethods.as_payment_session_status_str(session)),
                     Utf8.FromNative(NativeMethods.as_payment_session_reference(session)));
             }
@@ -397,17 +407,14 @@ namespace Authsignal.Terminal
                 TerminalId = Utf8.Required(terminalId, nameof(terminalId));
                 Currency = Utf8.Required(currency, nameof(currency));
                 Reference = Utf8.Optional(reference, nameof(reference));
-                CurrencyText = currency;
-                Amount = amount;
+                AmountMinor = MinorUnits.FromDecimal(amount, nameof(amount), currency, Currency, nameof(currency));
             }
 
             internal byte[] TerminalId { get; }
 
-            internal decimal Amount { get; }
+            internal long AmountMinor { get; }
 
             internal byte[] Currency { get; }
-
-            internal string CurrencyText { get; }
 
             internal byte[] Reference { get; }
         }

@@ -39,7 +39,7 @@ namespace Authsignal.Terminal
 
         /// <summary>
         /// The pause between two reads of a pending session in
-        /// <see cref="TerminalClient.WaitForPaymentSession"/> (library default 1 s; from
+        /// <see cref="TerminalClient.WaitPaymentSession"/> (library default 1 s; from
         /// 100 ms to 10 minutes). Rounded up to whole milliseconds.
         /// </summary>
         public TimeSpan? PollInterval { get; set; }

@@ -38,6 +38,7 @@ namespace Authsignal.Terminal
         /// </exception>
         public static void SetHandler(Action<TerminalLogLevel, string> handler, TerminalLogLevel maxLevel = TerminalLogLevel.Info)
         {
+            NativeLibraryLoader.EnsureLoaded();
             lock (Gate)
             {
                 var previous = TerminalLog.handler;

@@ -22,14 +22,14 @@ def client_frees(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         freed.append(ptr)
         real(ptr)
 
-    monkeypatch.setattr(at.Client, "_free", counting_free)
+    monkeypatch.setattr(_client.lib, "as_client_free", counting_free)
     return freed
 
 
 def test_context_manager_closes_once(simulator, client_frees: list[int]) -> None:
     with at.Client(base_url=simulator.base_url, ca_file=simulator.ca_file) as client:
         assert not client.closed
-        ptr = client._ptr
+        ptr = client._native._ptr
     assert client.closed
     client.close()
     del client
@@ -39,7 +39,7 @@ def test_context_manager_closes_once(simulator, client_frees: list[int]) -> None
 
 def test_garbage_collection_frees_an_unclosed_client(client_frees: list[int]) -> None:
     client = at.Client()
-    ptr = client._ptr
+    ptr = client._native._ptr
     del client
     gc.collect()
     assert client_frees.count(ptr) == 1
@@ -56,8 +56,8 @@ def test_a_call_after_close_is_an_invalid_argument(simulator, make_tid) -> None:
 
 def test_close_during_a_call_frees_when_the_call_ends(client_frees: list[int]) -> None:
     client = at.Client()
-    ptr = client._ptr
-    with client.borrow():
+    ptr = client._native._ptr
+    with client._native.borrow():
         client.close()
         assert client.closed
         assert ptr not in client_frees
@@ -68,7 +68,7 @@ def test_close_from_another_thread_while_waiting_is_safe(
     simulator, make_tid, client_frees: list[int]
 ) -> None:
     client = at.Client(base_url=simulator.base_url, ca_file=simulator.ca_file, poll_interval=0.1)
-    ptr = client._ptr
+    ptr = client._native._ptr
     tid = make_tid(outcome="PENDING")
     created = client.create_payment_session(tid, 1, "USD")
     outcome: list[BaseException] = []

@@ -18,7 +18,7 @@ PACKAGE_SOURCE = Path(__file__).resolve().parents[1]
 
 SHOW = (
     "import json, authsignal_terminal as at; "
-    "print(json.dumps([at.library_path, at.library_version(), at.__file__]))"
+    "print(json.dumps([at.library_path, at.library_version, at.__file__]))"
 )
 
 

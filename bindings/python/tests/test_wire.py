@@ -16,7 +16,7 @@ def test_user_agent_carries_the_binding_token_then_the_suffix(
     python = f"python/{sys.version_info.major}.{sys.version_info.minor}"
     token = f"authsignal-terminal-python/{at.__version__} {python}"
     assert at.USER_AGENT_TOKEN == token
-    assert user_agent.startswith(f"authsignal-terminal/{at.library_version()} (")
+    assert user_agent.startswith(f"authsignal-terminal/{at.library_version} (")
     assert user_agent.endswith(f" {token} pos-tests/1.0")
 
 

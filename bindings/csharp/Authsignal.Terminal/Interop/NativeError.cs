@@ -27,6 +27,11 @@ namespace Authsignal.Terminal.Interop
             {
                 message = ResultName(result);
             }
+            else if (result == TerminalResult.Tls)
+            {
+                // The library names the settings in words; .NET users get the properties.
+                message += " (in .NET: TerminalClientOptions.UseSystemRoots = true, or TerminalClientOptions.CaFile for a CA file)";
+            }
             return new AuthsignalTerminalException(result, message, httpStatus, serverCode, outcomeUnknown);
         }
 

@@ -11,12 +11,14 @@ Quick start::
     import authsignal_terminal as at
 
     with at.Client(region="au") as client:
+        # Amounts are in MAJOR units (12.50 AUD); create_payment_session_minor takes cents.
         session = client.create_payment_session(terminal_id, Decimal("12.50"), "AUD", "order-42")
         done = client.wait_payment_session(terminal_id, session.challenge_id, timeout=120)
         if done.status is at.PaymentStatus.COMPLETED:
             ...  # paid
 
-The library's diagnostics go to the ``logging`` logger ``"authsignal_terminal"``.
+The library's diagnostics go to the ``logging`` logger ``"authsignal_terminal"``, which
+prints nothing until the application configures logging.
 """
 
 from . import _log
@@ -30,7 +32,9 @@ from ._client import (
     PaymentStatus,
     Region,
     create_payment_session,
+    create_payment_session_minor,
     get_payment_session,
+    wait_payment_session,
 )
 from ._errors import (
     AuthsignalTerminalError,
@@ -79,7 +83,17 @@ __all__ = [
     "WaitCancelledError",
     "__version__",
     "create_payment_session",
+    "create_payment_session_minor",
     "get_payment_session",
     "library_path",
     "library_version",
+    "wait_payment_session",
 ]
+
+# Tracebacks and help() name the package, not the private module a class lives in
+# (``authsignal_terminal.StillPendingError``); pickling finds them here too.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith(__name__ + "."):
+        _value.__module__ = __name__
+del _name, _value

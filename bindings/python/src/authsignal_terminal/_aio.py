@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 from concurrent.futures import Executor
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ._client import Amount, CancelToken, Client, PaymentSession, Region, StrPath
+from ._client import Amount, CancelToken, Client, PaymentSession, Region, StrPath, _cancel_native, _wait_token
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
 
 _T = TypeVar("_T")
 
@@ -70,8 +77,21 @@ class AsyncClient:
         currency: str,
         reference: str | None = None,
     ) -> PaymentSession:
-        """``Client.create_payment_session``, awaited."""
+        """``Client.create_payment_session``, awaited (``amount`` in MAJOR units)."""
         return await self._run(self.sync.create_payment_session, terminal_id, amount, currency, reference)
+
+    async def create_payment_session_minor(
+        self,
+        terminal_id: str,
+        amount_minor: int,
+        currency: str,
+        reference: str | None = None,
+    ) -> PaymentSession:
+        """``Client.create_payment_session_minor``, awaited (``amount_minor`` in MINOR
+        units: 1250 USD is 12.50)."""
+        return await self._run(
+            self.sync.create_payment_session_minor, terminal_id, amount_minor, currency, reference
+        )
 
     async def get_payment_session(self, terminal_id: str, challenge_id: str) -> PaymentSession:
         """``Client.get_payment_session``, awaited."""
@@ -87,24 +107,21 @@ class AsyncClient:
         """``Client.wait_payment_session``, awaited.
 
         Cancelling the awaiting task ends the native wait (within 100 ms) and raises
-        ``asyncio.CancelledError``. ``cancel``, when given, is the token used (and fired
-        on task cancellation); otherwise a private token is made for this call.
+        ``asyncio.CancelledError``; ``cancel``, when given, stays as it was (its
+        ``cancel()`` ends the wait with ``WaitCancelledError``).
         """
-        token = cancel if cancel is not None else CancelToken()
-        try:
-            future = self._run(self.sync.wait_payment_session, terminal_id, challenge_id, timeout, token)
+        wait = self.sync._wait_call(terminal_id, challenge_id, timeout)
+        with _wait_token(cancel) as token:
+            future = self._run(wait, token)
             try:
                 return await asyncio.shield(future)
             except asyncio.CancelledError:
                 if not future.done():
-                    token.cancel()
+                    _cancel_native(token)
                     # Let the native wait end, so its error is consumed and nothing
                     # outlives this task.
                     await _settled(future)
                 raise
-        finally:
-            if cancel is None:
-                token.close()
 
     def close(self) -> None:
         """Closes the underlying client (once; later calls raise InvalidArgumentError)."""
@@ -119,13 +136,13 @@ class AsyncClient:
         """True once ``close()`` was called."""
         return self.sync.closed
 
-    def __enter__(self) -> AsyncClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -11,18 +11,30 @@ import enum
 import math
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from ctypes import byref, c_void_p
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 from . import _errors
 from ._ffi import lib
 from ._handle import NativeHandle
 from ._version import __version__
 
-#: What ``amount=`` takes. ``int`` and ``Decimal`` are exact (minor units); ``float``
-#: goes through the library's float path, which absorbs float noise.
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from typing import Self
+    else:
+        from typing_extensions import Self
+
+_T = TypeVar("_T")
+
+#: What ``amount=`` takes: a number of MAJOR units (dollars, not cents). ``int`` and
+#: ``Decimal`` are exact; ``float`` goes through the library's float path, which absorbs
+#: float noise. For minor units (cents), use ``create_payment_session_minor``.
 Amount = Union[int, float, Decimal]
 #: A path to a file, as ``open()`` takes it.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -37,32 +49,45 @@ USER_AGENT_TOKEN = (
 )
 
 
-class Region(enum.IntEnum):
-    """An Authsignal region (``as_region``): which base URL a client talks to."""
+class Region(str, enum.Enum):
+    """An Authsignal region: which base URL a client talks to. Its value is the name
+    the environment variable ``AUTHSIGNAL_TERMINAL_REGION`` takes (``Region("au")``)."""
 
-    US = 0
+    US = "us"
     """US (Oregon), the default: https://api.authsignal.com/v1"""
-    AU = 1
+    AU = "au"
     """AU (Sydney): https://au.api.authsignal.com/v1"""
-    EU = 2
+    EU = "eu"
     """EU (Dublin): https://eu.api.authsignal.com/v1"""
-    CA = 3
+    CA = "ca"
     """CA (Canada): https://ca.api.authsignal.com/v1"""
 
+    def __str__(self) -> str:
+        return self.value
 
-class PaymentStatus(enum.IntEnum):
-    """Where a payment session stands (``as_payment_status``)."""
 
-    UNKNOWN = 0
+class PaymentStatus(str, enum.Enum):
+    """Where a payment session stands. Its value is the API's word
+    (``PaymentStatus.COMPLETED == "COMPLETED"``)."""
+
+    UNKNOWN = "UNKNOWN"
     """The server sent a status this version does not know; see ``status_raw``."""
-    PENDING = 1
+    PENDING = "PENDING"
     """The terminal is prompting the customer."""
-    COMPLETED = 2
+    COMPLETED = "COMPLETED"
     """The customer authorized the payment."""
-    EXPIRED = 3
+    EXPIRED = "EXPIRED"
     """Nobody acted in time (10 minutes by default)."""
-    FAILED = 4
+    FAILED = "FAILED"
     """The payment was declined or failed."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: The C library's numbers for each (``as_region``, ``as_payment_status``): positions.
+_REGION_NUMBERS = {region: number for number, region in enumerate(Region)}
+_STATUS_BY_NUMBER = tuple(PaymentStatus)
 
 
 @dataclass(frozen=True)
@@ -199,10 +224,8 @@ def _session_from(ptr: c_void_p) -> PaymentSession:
         reference = lib.as_payment_session_reference(ptr)
     finally:
         lib.as_payment_session_free(ptr)
-    try:
-        status = PaymentStatus(status_code)
-    except ValueError:
-        status = PaymentStatus.UNKNOWN
+    in_range = 0 <= status_code < len(_STATUS_BY_NUMBER)
+    status = _STATUS_BY_NUMBER[status_code] if in_range else PaymentStatus.UNKNOWN
     return PaymentSession(
         challenge_id=challenge_id.decode("utf-8", "replace"),
         status=status,
@@ -218,55 +241,168 @@ def _call_for_session(call: Callable[[Any], object]) -> PaymentSession:
     return _session_from(out)
 
 
+def _minor_argument(amount_minor: object) -> int:
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise TypeError(f"amount_minor must be int (minor units), not {type(amount_minor).__name__}")
+    return _saturate_int64(amount_minor)
+
+
+def _wait_arguments(terminal_id: object, challenge_id: object, timeout: object) -> tuple[bytes, bytes, int]:
+    tid = _c_str(terminal_id, "terminal_id")
+    cid = _c_str(challenge_id, "challenge_id")
+    millis = _millis(timeout, "timeout")
+    assert isinstance(timeout, (int, float))
+    if math.isnan(timeout) or timeout < 0:
+        # uint32_t milliseconds cannot say "negative" or NaN; 0 would mean "read once".
+        raise _errors.invalid_argument("timeout must be a number of seconds, 0 or more")
+    return tid, cid, millis
+
+
+def _run_interruptibly(call: Callable[[], _T], stop: Callable[[], None]) -> _T:
+    """``call()`` on a worker thread, while the main thread waits in short, interruptible
+    steps: a signal (Ctrl-C) raises there within 0.1 s instead of after the native call.
+    Then ``stop()`` makes the call end, the worker is joined (nothing outlives this
+    function) and the exception goes on. Other threads get no signals: they call
+    directly."""
+    if threading.current_thread() is not threading.main_thread():
+        return call()
+    outcome: list[tuple[bool, Any]] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:  # handed to the caller's thread below
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=work, name="authsignal_terminal wait")
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    except BaseException:
+        stop()
+        if worker.ident is not None:  # started, even if start() itself was interrupted
+            worker.join()
+        raise
+    succeeded, value = outcome.pop()
+    if succeeded:
+        return value  # type: ignore[no-any-return]
+    raise value
+
+
 # --- objects ------------------------------------------------------------------------
 
 
-class CancelToken(NativeHandle):
-    """Cancels ``wait_payment_session`` calls (``as_cancel_token``).
+def _new_native_cancel_token() -> NativeHandle:
+    ptr = lib.as_cancel_token_new()
+    if not ptr:
+        raise MemoryError("the library could not allocate a cancel token")
+    return NativeHandle(ptr, lib.as_cancel_token_free, "cancel token")
+
+
+class CancelToken:
+    """Cancels ``wait_payment_session`` calls.
 
     ``cancel()`` may be called from any thread, any number of times; every wait using
     the token then raises ``WaitCancelledError`` within 100 ms. The API has no cancel
     endpoint: the terminal's prompt stays until the customer acts or it expires.
-    Usable as a context manager; ``close()`` frees it (also on garbage collection).
+    Usable as a context manager; ``close()`` ends its use.
     """
 
-    _free = lib.as_cancel_token_free
-    _kind = "cancel token"
-
     def __init__(self) -> None:
-        ptr = lib.as_cancel_token_new()
-        if not ptr:
-            raise MemoryError("as_cancel_token_new returned NULL")
-        super().__init__(ptr)
+        self._lock = threading.Lock()
         self._cancelled = False
+        self._closed = False
+        # Each wait runs on a native token of its own, which this one cancels: so a wait
+        # can also be stopped alone (Ctrl-C, a cancelled asyncio task) without firing
+        # this token for every later wait.
+        self._waits: set[NativeHandle] = set()
 
     def cancel(self) -> None:
         """Cancels every wait using this token, now and later."""
-        with self.borrow() as ptr:
+        with self._lock:
+            self._check_open()
             self._cancelled = True
-            lib.as_cancel_token_cancel(ptr)
+            waits = list(self._waits)
+        for native in waits:
+            _cancel_native(native)
 
     @property
     def cancelled(self) -> bool:
         """True once ``cancel()`` was called."""
         return self._cancelled
 
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Ends the token's use: ``cancel()`` and waits with it then raise
+        ``InvalidArgumentError``. Waits already running keep it."""
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise _errors.invalid_argument("this cancel token is closed")
+
+    def _attach(self, native: NativeHandle) -> None:
+        with self._lock:
+            self._check_open()
+            self._waits.add(native)
+            cancelled = self._cancelled
+        if cancelled:
+            _cancel_native(native)
+
+    def _detach(self, native: NativeHandle) -> None:
+        with self._lock:
+            self._waits.discard(native)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:
-        return f"<CancelToken cancelled={self._cancelled} closed={self.closed}>"
+        return f"<authsignal_terminal.CancelToken cancelled={self._cancelled} closed={self._closed}>"
 
 
-class _ClientOptions(NativeHandle):
-    _free = lib.as_client_options_free
-    _kind = "client options"
+def _cancel_native(native: NativeHandle) -> None:
+    try:
+        with native.borrow() as ptr:
+            lib.as_cancel_token_cancel(ptr)
+    except _errors.InvalidArgumentError:
+        pass  # that wait has ended and freed its token
 
+
+@contextmanager
+def _wait_token(cancel: CancelToken | None) -> Iterator[NativeHandle]:
+    """A native cancel token for one wait, fired by ``cancel`` too."""
+    if cancel is not None and not isinstance(cancel, CancelToken):
+        raise TypeError(f"cancel must be a CancelToken or None, not {type(cancel).__name__}")
+    native = _new_native_cancel_token()
+    try:
+        if cancel is not None:
+            cancel._attach(native)
+        try:
+            yield native
+        finally:
+            if cancel is not None:
+                cancel._detach(native)
+    finally:
+        native.close()
+
+
+class _ClientOptions:
     def __init__(self) -> None:
         out = c_void_p()
         lib.as_client_options_new(byref(out))
-        super().__init__(out.value or 0)
+        self.native = NativeHandle(out.value or 0, lib.as_client_options_free, "client options")
 
 
-class Client(NativeHandle):
-    """A client of the Authsignal Terminal API (``as_client``).
+class Client:
+    """A client of the Authsignal Terminal API.
 
     One client keeps a pool of kept-alive connections and is meant to be shared: it is
     safe to use from many threads at once. Use it as a context manager, or call
@@ -295,9 +431,6 @@ class Client(NativeHandle):
         TypeError: an argument of the wrong type.
     """
 
-    _free = lib.as_client_free
-    _kind = "client"
-
     def __init__(
         self,
         *,
@@ -311,38 +444,44 @@ class Client(NativeHandle):
         proxy: str | None = None,
         user_agent_suffix: str | None = None,
     ) -> None:
-        with _ClientOptions() as options, options.borrow() as opts:
-            if region is not None:
-                lib.as_client_options_set_region(opts, _region_number(region))
-            if base_url is not None:
-                lib.as_client_options_set_base_url(opts, _c_str(base_url, "base_url"))
-            if connect_timeout is not None:
-                lib.as_client_options_set_connect_timeout_ms(
-                    opts, _millis(connect_timeout, "connect_timeout")
-                )
-            if request_timeout is not None:
-                lib.as_client_options_set_request_timeout_ms(
-                    opts, _millis(request_timeout, "request_timeout")
-                )
-            if poll_interval is not None:
-                lib.as_client_options_set_poll_interval_ms(opts, _millis(poll_interval, "poll_interval"))
-            if ca_file is not None:
-                lib.as_client_options_set_ca_file(opts, _c_path(ca_file, "ca_file"))
-            if use_system_roots is not None:
-                if not isinstance(use_system_roots, bool):
-                    raise TypeError(f"use_system_roots must be bool, not {type(use_system_roots).__name__}")
-                lib.as_client_options_set_use_system_roots(opts, use_system_roots)
-            if proxy is not None:
-                lib.as_client_options_set_proxy(opts, _c_str(proxy, "proxy"))
-            suffix = USER_AGENT_TOKEN
-            if user_agent_suffix is not None:
-                suffix_bytes = _c_str(user_agent_suffix, "user_agent_suffix")
-                if suffix_bytes:
-                    suffix = f"{suffix} {user_agent_suffix}"
-            lib.as_client_options_set_user_agent_suffix(opts, _c_str(suffix, "user_agent_suffix"))
-            out = c_void_p()
-            lib.as_client_new(opts, byref(out))
-        super().__init__(out.value or 0)
+        options = _ClientOptions().native
+        try:
+            with options.borrow() as opts:
+                if region is not None:
+                    lib.as_client_options_set_region(opts, _region_number(region))
+                if base_url is not None:
+                    lib.as_client_options_set_base_url(opts, _c_str(base_url, "base_url"))
+                if connect_timeout is not None:
+                    lib.as_client_options_set_connect_timeout_ms(
+                        opts, _millis(connect_timeout, "connect_timeout")
+                    )
+                if request_timeout is not None:
+                    lib.as_client_options_set_request_timeout_ms(
+                        opts, _millis(request_timeout, "request_timeout")
+                    )
+                if poll_interval is not None:
+                    lib.as_client_options_set_poll_interval_ms(opts, _millis(poll_interval, "poll_interval"))
+                if ca_file is not None:
+                    lib.as_client_options_set_ca_file(opts, _c_path(ca_file, "ca_file"))
+                if use_system_roots is not None:
+                    if not isinstance(use_system_roots, bool):
+                        raise TypeError(
+                            f"use_system_roots must be bool, not {type(use_system_roots).__name__}"
+                        )
+                    lib.as_client_options_set_use_system_roots(opts, use_system_roots)
+                if proxy is not None:
+                    lib.as_client_options_set_proxy(opts, _c_str(proxy, "proxy"))
+                suffix = USER_AGENT_TOKEN
+                if user_agent_suffix is not None:
+                    suffix_bytes = _c_str(user_agent_suffix, "user_agent_suffix")
+                    if suffix_bytes:
+                        suffix = f"{suffix} {user_agent_suffix}"
+                lib.as_client_options_set_user_agent_suffix(opts, _c_str(suffix, "user_agent_suffix"))
+                out = c_void_p()
+                lib.as_client_new(opts, byref(out))
+        finally:
+            options.close()
+        self._native = NativeHandle(out.value or 0, lib.as_client_free, "client")
 
     def create_payment_session(
         self,
@@ -351,15 +490,18 @@ class Client(NativeHandle):
         currency: str,
         reference: str | None = None,
     ) -> PaymentSession:
-        """Starts a payment: the paired terminal prompts the customer.
+        """Starts a payment of ``amount`` MAJOR units (``12`` USD is twelve dollars, not
+        twelve cents; for cents use ``create_payment_session_minor``): the paired
+        terminal prompts the customer.
 
         Args:
-            terminal_id: the paired terminal's id (a secret: never log it in clear).
-            amount: in major units. ``int`` and ``decimal.Decimal`` are exact (sent in
-                minor units, no float involved; a ``Decimal`` with more places than the
-                currency has is refused); a ``float`` may carry float noise, which the
-                library absorbs (``0.1 + 0.2`` is 0.30) while refusing real extra
-                digits (``10.005`` USD).
+            terminal_id: the paired terminal's id, the credential (a secret: never log
+                it in clear).
+            amount: in major units, as the Terminal API takes it. ``int`` and
+                ``decimal.Decimal`` are exact (sent in minor units, no float involved;
+                a ``Decimal`` with more places than the currency has is refused); a
+                ``float`` may carry float noise, which the library absorbs
+                (``0.1 + 0.2`` is 0.30) while refusing real extra digits (``10.005`` USD).
             currency: a 3-letter ISO 4217 code, e.g. ``"USD"``.
             reference: the POS's own reference, or None.
 
@@ -374,7 +516,7 @@ class Client(NativeHandle):
         cur = _c_str(currency, "currency")
         ref = _c_str_or_none(reference, "reference")
         is_minor, value = _amount_argument(amount, cur)
-        with self.borrow() as client:
+        with self._native.borrow() as client:
             if is_minor:
                 return _call_for_session(
                     lambda out: lib.as_client_create_payment_session_minor(client, tid, value, cur, ref, out)
@@ -383,12 +525,31 @@ class Client(NativeHandle):
                 lambda out: lib.as_client_create_payment_session(client, tid, value, cur, ref, out)
             )
 
+    def create_payment_session_minor(
+        self,
+        terminal_id: str,
+        amount_minor: int,
+        currency: str,
+        reference: str | None = None,
+    ) -> PaymentSession:
+        """Starts a payment of ``amount_minor`` MINOR units, exactly: ``1250`` USD is
+        12.50 USD, ``1000`` JPY is 1000 JPY, ``1234`` BHD is 1.234 BHD. Otherwise as
+        ``create_payment_session``."""
+        tid = _c_str(terminal_id, "terminal_id")
+        minor = _minor_argument(amount_minor)
+        cur = _c_str(currency, "currency")
+        ref = _c_str_or_none(reference, "reference")
+        with self._native.borrow() as client:
+            return _call_for_session(
+                lambda out: lib.as_client_create_payment_session_minor(client, tid, minor, cur, ref, out)
+            )
+
     def get_payment_session(self, terminal_id: str, challenge_id: str) -> PaymentSession:
         """Reads a payment session by its challenge id (retried on connect failures,
         429, 502, 503 and 504)."""
         tid = _c_str(terminal_id, "terminal_id")
         cid = _c_str(challenge_id, "challenge_id")
-        with self.borrow() as client:
+        with self._native.borrow() as client:
             return _call_for_session(lambda out: lib.as_client_get_payment_session(client, tid, cid, out))
 
     def wait_payment_session(
@@ -401,50 +562,65 @@ class Client(NativeHandle):
         """Reads the session until it leaves PENDING and returns it (COMPLETED,
         FAILED, EXPIRED, or a status this version does not know).
 
+        Ctrl-C (``KeyboardInterrupt``) or any other signal handler's exception ends
+        the wait within half a second; the exception then goes on.
+
         Args:
             timeout: seconds to wait at most (0 reads once; negative is refused).
             cancel: a ``CancelToken``; ``cancel.cancel()`` from any thread ends the wait.
 
         Raises:
-            StillPendingError: ``timeout`` passed while the session was still PENDING.
+            StillPendingError: ``timeout`` passed while the session was still PENDING
+                (a ``TimeoutError``).
             WaitCancelledError: ``cancel`` fired (within 100 ms).
             AuthsignalTerminalError: any other failure of a read. Waiting again is safe.
         """
-        tid = _c_str(terminal_id, "terminal_id")
-        cid = _c_str(challenge_id, "challenge_id")
-        millis = _millis(timeout, "timeout")
-        if math.isnan(timeout) or timeout < 0:
-            # uint32_t milliseconds cannot say "negative" or NaN; 0 would mean "read once".
-            raise _errors.invalid_argument("timeout must be a number of seconds, 0 or more")
-        if cancel is not None and not isinstance(cancel, CancelToken):
-            raise TypeError(f"cancel must be a CancelToken or None, not {type(cancel).__name__}")
-        with self.borrow() as client:
-            if cancel is None:
+        wait = self._wait_call(terminal_id, challenge_id, timeout)
+        with _wait_token(cancel) as token:
+            return _run_interruptibly(lambda: wait(token), lambda: _cancel_native(token))
+
+    def _wait_call(
+        self, terminal_id: object, challenge_id: object, timeout: object
+    ) -> Callable[[NativeHandle], PaymentSession]:
+        """The native wait with checked arguments, to run on any thread with a token."""
+        tid, cid, millis = _wait_arguments(terminal_id, challenge_id, timeout)
+
+        def wait(token: NativeHandle) -> PaymentSession:
+            with self._native.borrow() as client, token.borrow() as token_ptr:
                 return _call_for_session(
-                    lambda out: lib.as_client_wait_payment_session(client, tid, cid, millis, None, out)
+                    lambda out: lib.as_client_wait_payment_session(client, tid, cid, millis, token_ptr, out)
                 )
-            with cancel.borrow() as token:
-                return _call_for_session(
-                    lambda out: lib.as_client_wait_payment_session(client, tid, cid, millis, token, out)
-                )
+
+        return wait
+
+    def close(self) -> None:
+        """Frees the client (at once, or when the last running call ends). Later calls
+        raise ``InvalidArgumentError``; closing twice is harmless."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._native.closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"<authsignal_terminal.Client closed={self.closed}>"
 
 
 def _region_number(region: object) -> int:
-    if isinstance(region, str):
-        try:
-            return Region[region.upper()].value
-        except KeyError:
-            raise _errors.invalid_argument(
-                f"region must be one of {', '.join(r.name.lower() for r in Region)}"
-            ) from None
-    if isinstance(region, bool) or not isinstance(region, int):
-        raise TypeError(f"region must be a Region or str, not {type(region).__name__}")
-    # Any other number reaches the library, which refuses it; one that does not fit an
-    # unsigned int becomes one that is no region either (never wrapped onto a real one).
-    return int(region) if 0 <= region <= _UINT32_MAX else _UINT32_MAX
+    if not isinstance(region, str):
+        raise TypeError(f"region must be a Region or its name, not {type(region).__name__}")
+    try:
+        return _REGION_NUMBERS[Region(region.lower())]
+    except ValueError:
+        names = ", ".join(r.value for r in Region)
+        raise _errors.invalid_argument(f"region must be one of {names}") from None
 
 
 # --- the process-wide default client ------------------------------------------------
@@ -456,7 +632,8 @@ def create_payment_session(
     currency: str,
     reference: str | None = None,
 ) -> PaymentSession:
-    """``Client.create_payment_session`` on the library's process-wide default client.
+    """``Client.create_payment_session`` (``amount`` in MAJOR units) on the library's
+    process-wide default client.
 
     That client is built on first use from the environment, as in C:
     ``AUTHSIGNAL_TERMINAL_BASE_URL`` (a full base URL) or else
@@ -472,9 +649,44 @@ def create_payment_session(
     return _call_for_session(lambda out: lib.as_create_payment_session(tid, value, cur, ref, out))
 
 
+def create_payment_session_minor(
+    terminal_id: str,
+    amount_minor: int,
+    currency: str,
+    reference: str | None = None,
+) -> PaymentSession:
+    """``Client.create_payment_session_minor`` (``amount_minor`` in MINOR units: 1250
+    USD is 12.50) on the process-wide default client (see ``create_payment_session``)."""
+    tid = _c_str(terminal_id, "terminal_id")
+    minor = _minor_argument(amount_minor)
+    cur = _c_str(currency, "currency")
+    ref = _c_str_or_none(reference, "reference")
+    return _call_for_session(lambda out: lib.as_create_payment_session_minor(tid, minor, cur, ref, out))
+
+
 def get_payment_session(terminal_id: str, challenge_id: str) -> PaymentSession:
     """``Client.get_payment_session`` on the process-wide default client (see
     ``create_payment_session``)."""
     tid = _c_str(terminal_id, "terminal_id")
     cid = _c_str(challenge_id, "challenge_id")
     return _call_for_session(lambda out: lib.as_get_payment_session(tid, cid, out))
+
+
+def wait_payment_session(
+    terminal_id: str,
+    challenge_id: str,
+    timeout: float,
+    cancel: CancelToken | None = None,
+) -> PaymentSession:
+    """``Client.wait_payment_session`` on the process-wide default client (see
+    ``create_payment_session``); Ctrl-C ends it too."""
+    tid, cid, millis = _wait_arguments(terminal_id, challenge_id, timeout)
+
+    def wait(token: NativeHandle) -> PaymentSession:
+        with token.borrow() as token_ptr:
+            return _call_for_session(
+                lambda out: lib.as_wait_payment_session(tid, cid, millis, token_ptr, out)
+            )
+
+    with _wait_token(cancel) as token:
+        return _run_interruptibly(lambda: wait(token), lambda: _cancel_native(token))

@@ -52,7 +52,7 @@ class AuthsignalTerminalError(Exception):
 
     def __str__(self) -> str:
         details = [self.result]
-        if self.http_status:
+        if self.http_status and f"HTTP {self.http_status}" not in self.message:
             details.append(f"HTTP {self.http_status}")
         if self.server_code:
             details.append(self.server_code)
@@ -112,8 +112,8 @@ class NetworkError(AuthsignalTerminalError, ConnectionError):
 
 
 class TlsError(AuthsignalTerminalError):
-    """``AS_RESULT_TLS``: TLS handshake or certificate failure (see ``ca_file=`` and
-    ``use_system_roots=``)."""
+    """``AS_RESULT_TLS``: TLS handshake or certificate failure. Behind a TLS-inspecting
+    proxy, ``Client(use_system_roots=True)``; for a private CA, ``Client(ca_file=...)``."""
 
 
 class ProtocolError(AuthsignalTerminalError):
@@ -127,7 +127,7 @@ class WaitCancelledError(AuthsignalTerminalError):
     cancelled.)"""
 
 
-class StillPendingError(AuthsignalTerminalError):
+class StillPendingError(AuthsignalTerminalError, TimeoutError):
     """``AS_RESULT_STILL_PENDING``: the wait's timeout passed while the session was
     still PENDING. Waiting again is safe."""
 
@@ -155,6 +155,12 @@ ERROR_CLASSES: dict[int, type[AuthsignalTerminalError]] = {
 }
 
 INVALID_ARGUMENT = 1
+TLS = 9
+
+#: What a message from the library gains in Python: the keyword for the setting it names.
+_PYTHON_HINTS = {
+    TLS: " (in Python: Client(use_system_roots=True), or Client(ca_file=path) for a CA file)",
+}
 
 
 def error_class_for(code: int) -> type[AuthsignalTerminalError]:
@@ -172,7 +178,7 @@ def error_from_last(code: int, lib: Any) -> AuthsignalTerminalError:
     Must run on the thread that made the failing call, before any other call into the
     library on it (the last error is thread-local and replaced by the next call).
     """
-    message = _text(lib.as_last_error_message()) or ""
+    message = (_text(lib.as_last_error_message()) or "") + _PYTHON_HINTS.get(code, "")
     http_status = int(lib.as_last_error_http_status())
     server_code = _text(lib.as_last_error_server_code())
     outcome_unknown = bool(lib.as_last_error_outcome_unknown())

@@ -122,6 +122,7 @@ _declare("as_client_free", None, [c_void_p])
 _fallible("as_create_payment_session", c_char_p, c_double, c_char_p, c_char_p, _OUT)
 _fallible("as_create_payment_session_minor", c_char_p, c_int64, c_char_p, c_char_p, _OUT)
 _fallible("as_get_payment_session", c_char_p, c_char_p, _OUT)
+_fallible("as_wait_payment_session", c_char_p, c_char_p, c_uint32, c_void_p, _OUT)
 
 _declare("as_cancel_token_new", c_void_p, [])
 _declare("as_cancel_token_cancel", None, [c_void_p])
@@ -136,7 +137,5 @@ _declare("as_payment_session_free", None, [c_void_p])
 _fallible("as_set_log_callback", LOG_CALLBACK, c_void_p, c_uint)
 
 
-def library_version() -> str:
-    """The loaded library's version, ``"MAJOR.MINOR.PATCH"`` (``as_version``)."""
-    version: bytes = lib.as_version()
-    return version.decode("ascii")
+#: The loaded library's version, ``"MAJOR.MINOR.PATCH"``.
+library_version: str = lib.as_version().decode("ascii")

@@ -1,9 +1,11 @@
-"""``NativeHandle``: the one base class that owns a native pointer and frees it once.
+"""``NativeHandle``: the one owner of a native pointer, which frees it once.
 
-A call borrows the pointer for its duration (``with handle.borrow() as ptr:``), so
-``close()`` from another thread while a call is running never frees memory under it:
-the free is then done by the last call to finish. Closing twice is harmless; a call
-after ``close()`` raises ``InvalidArgumentError``.
+The public classes hold one (``self._native``) rather than derive from it, so their
+``help()`` shows payment calls, not pointers. A call borrows the pointer for its
+duration (``with self._native.borrow() as ptr:``), so ``close()`` from another thread
+while a call is running never frees memory under it: the free is then done by the last
+call to finish. Closing twice is harmless; a call after ``close()`` raises
+``InvalidArgumentError``.
 """
 
 from __future__ import annotations
@@ -11,25 +13,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, ClassVar
+from typing import Callable
 
 from . import _errors
 
 
 class NativeHandle:
-    """Owns one native object; subclasses name its ``_free`` function and ``_kind``."""
+    """Owns one native object; ``free`` is its ``_free`` function, ``kind`` names it in
+    messages ("client", "cancel token")."""
 
-    _free: ClassVar[Callable[[int], None]]
-    _kind: ClassVar[str] = "object"
-
-    _ptr: int | None = None
-    _closing: bool = True
-
-    def __init__(self, ptr: int) -> None:
+    def __init__(self, ptr: int, free: Callable[[int], None], kind: str) -> None:
         self._lock = threading.Lock()
         self._users = 0
         self._closing = False
-        self._ptr = ptr
+        self._ptr: int | None = ptr
+        self._free = free
+        self._kind = kind
 
     @property
     def closed(self) -> bool:
@@ -54,10 +53,7 @@ class NativeHandle:
 
     def close(self) -> None:
         """Frees the native object (at once, or when the last running call ends)."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:  # __init__ never ran
-            return
-        with lock:
+        with self._lock:
             if self._closing:
                 return
             self._closing = True
@@ -72,16 +68,10 @@ class NativeHandle:
 
     def _free_native(self, ptr: int | None) -> None:
         if ptr is not None:
-            type(self)._free(ptr)
+            self._free(ptr)
 
     def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # interpreter shutdown: the library may be gone already
             pass
-
-    def __enter__(self: Any) -> Any:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()

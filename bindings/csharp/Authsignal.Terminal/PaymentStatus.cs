@@ -4,11 +4,11 @@ namespace Authsignal.Terminal
     /// <summary>
     /// Where a payment session stands (the C ABI's <c>as_payment_status</c>, same numbers).
     /// </summary>
-    public enum PaymentSessionStatus
+    public enum PaymentStatus
     {
         /// <summary>
         /// The server sent a status this version does not know;
-        /// <see cref="PaymentSession.RawStatus"/> holds it.
+        /// <see cref="PaymentSession.StatusRaw"/> holds it.
         /// </summary>
         Unknown = 0,
 
