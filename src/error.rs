@@ -441,7 +441,7 @@ mod tests {
     #[test]
     fn a_401_names_the_terminal_id_as_the_credential_and_its_status_once() {
         let body = br#"{"errorCode":"unauthorized","errorDescription":"The request is unauthorized. Check that your API key and region base URL are correctly configured."}"#;
-        let e = Error::from_http_status(401, body, false);
+        let e = Error::from_http_status(401, body, "");
         let message = e.message();
         assert!(
             message.contains("terminal id, the only credential"),

@@ -617,7 +617,7 @@ fn check_message(case: &Case, message: &str, unknown: bool) {
     }
     if case.expect.result == TLS {
         assert!(
-            message.contains("set_ca_file") && message.contains("set_use_system_roots"),
+            message.contains("a CA file") && message.contains("system trust store"),
             "{}: a TLS failure names the way out",
             case.scenario
         );
