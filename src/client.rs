@@ -1,5 +1,6 @@
-//! The client: the three calls of the Terminal API with the library's policy around them:
-//! input checks before any I/O, the retry rules, reading answers, and waiting.
+//! The client: the calls of the Terminal API with the library's policy around them: input
+//! checks before any I/O, one pipeline for every endpoint (send, judge, retry), and
+//! waiting.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -7,12 +8,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
+use crate::endpoint::{
+    cancelled, judge, Attempt, CreatePaymentSession, Endpoint, GetPaymentSession,
+};
 use crate::error::{Error, ErrorKind};
 use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
 use crate::session::PaymentSession;
-use crate::transport::{Answer, Failure, Limits, Transport};
+use crate::terminal_id::TerminalId;
+use crate::transport::{Limits, Transport};
 use crate::validate;
 
 /// A GET is sent at most this many times (the first try and 2 retries).
@@ -21,8 +26,6 @@ const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 /// A `Retry-After` longer than this is not waited for: the error goes to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
-
-const CREATE_PATH: &str = "/terminal/payment-session";
 
 /// A client of the Terminal API. Cheap to clone (clones share one connection pool) and
 /// safe to use from many threads at once.
@@ -47,12 +50,6 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     poll_interval: Duration,
-}
-
-/// What happened to a request that is worth trying again.
-enum Attempt {
-    Done(Result<PaymentSession, Error>),
-    Retry(Error, Option<Duration>),
 }
 
 impl Client {
@@ -108,17 +105,10 @@ impl Client {
         money: Money,
         reference: Option<&str>,
     ) -> Result<PaymentSession, Error> {
-        let terminal_id = validate::terminal_id(terminal_id)?;
+        let terminal_id = TerminalId::new(terminal_id)?;
         let reference = validate::reference(reference)?;
-        let body = create_body(&money, reference);
-        let transport = &self.inner.transport;
-        retrying(("POST", CREATE_PATH), Limits::default(), || {
-            judge(
-                Call::Create,
-                transport.post_json(CREATE_PATH, terminal_id, &body),
-                terminal_id,
-            )
-        })
+        let create = CreatePaymentSession::new(&money, reference);
+        self.inner.call(&create, terminal_id, Limits::default())
     }
 
     /// Reads a payment session by its challenge id. Retried (at most twice) on connect
@@ -128,9 +118,13 @@ impl Client {
         terminal_id: &str,
         challenge_id: &str,
     ) -> Result<PaymentSession, Error> {
-        validate::terminal_id(terminal_id)?;
+        let terminal_id = TerminalId::new(terminal_id)?;
         validate::challenge_id(challenge_id)?;
-        self.inner.get(terminal_id, challenge_id, Limits::default())
+        self.inner.call(
+            &GetPaymentSession { challenge_id },
+            terminal_id,
+            Limits::default(),
+        )
     }
 
     /// Reads the session until it leaves `Pending`, and returns it then.
@@ -151,8 +145,9 @@ impl Client {
         timeout: Duration,
         cancel: Option<&CancelToken>,
     ) -> Result<PaymentSession, Error> {
-        validate::terminal_id(terminal_id)?;
+        let terminal_id = TerminalId::new(terminal_id)?;
         validate::challenge_id(challenge_id)?;
+        let read = GetPaymentSession { challenge_id };
         let never = CancelToken::new();
         let cancel = cancel.unwrap_or(&never);
         let deadline = Instant::now() + timeout;
@@ -168,7 +163,7 @@ impl Client {
                 deadline: read_deadline,
             };
             read_deadline = Some(deadline);
-            match self.inner.get(terminal_id, challenge_id, limits) {
+            match self.inner.call(&read, terminal_id, limits) {
                 Ok(session) if session.status().is_final() => return Ok(session),
                 Ok(_) => {
                     seen_pending = true;
@@ -208,77 +203,21 @@ impl Client {
 }
 
 impl Inner {
-    fn get(
+    /// The one pipeline every endpoint goes through: send it, judge what came back (or
+    /// what the wire saw), and try again while the judgement allows.
+    fn call<E: Endpoint>(
         &self,
-        terminal_id: &str,
-        challenge_id: &str,
+        endpoint: &E,
+        terminal_id: TerminalId<'_>,
         limits: Limits<'_>,
-    ) -> Result<PaymentSession, Error> {
-        let path = format!("{CREATE_PATH}/{challenge_id}");
-        retrying(("GET", &path), limits, || {
-            judge(
-                Call::Read { challenge_id },
-                self.transport.get(&path, terminal_id, limits),
-                terminal_id,
-            )
+    ) -> Result<E::Output, Error> {
+        let path = endpoint.path();
+        retrying((E::METHOD, &path), limits, || {
+            let result =
+                self.transport
+                    .send(E::METHOD, &path, endpoint.body(), terminal_id, limits);
+            judge(endpoint, result, terminal_id)
         })
-    }
-}
-
-/// The calls of the Terminal API, as far as judging their results goes.
-#[derive(Clone, Copy)]
-enum Call<'a> {
-    /// A create: sent again only when no byte of it reached the server.
-    Create,
-    /// A read of one session: always safe to send again.
-    Read { challenge_id: &'a str },
-}
-
-/// What one exchange means: the one place that decides, from what the wire saw, whether
-/// to try again and whether a create's outcome is unknown, so the two never disagree.
-///
-/// A create's outcome is unknown exactly when a byte of it reached a socket and no
-/// complete, readable 2xx and no 4xx (a definitive refusal) came back.
-fn judge(call: Call<'_>, result: Result<Answer, Failure>, terminal_id: &str) -> Attempt {
-    let creating = matches!(call, Call::Create);
-    match result {
-        Ok(answer) if (200..300).contains(&answer.status) => {
-            Attempt::Done(session_from(&answer, call))
-        }
-        Ok(answer) if !creating && matches!(answer.status, 429 | 502 | 503 | 504) => {
-            Attempt::Retry(status_error(&answer, terminal_id), answer.retry_after)
-        }
-        Ok(answer) if (400..500).contains(&answer.status) => {
-            Attempt::Done(Err(status_error(&answer, terminal_id)))
-        }
-        Ok(answer) => {
-            let error = status_error(&answer, terminal_id);
-            Attempt::Done(Err(if creating {
-                error.outcome_unknown_after_sending()
-            } else {
-                error
-            }))
-        }
-        Err(failure) => {
-            let error = Error::from_transport(&failure.error, failure.written);
-            let transient = match error.kind() {
-                ErrorKind::Network => true,
-                ErrorKind::Timeout => !failure.written,
-                _ => false,
-            };
-            // A create whose bytes may have reached the server is never sent again: a
-            // second prompt on the customer's terminal is worse than an error.
-            let may_resend = !creating || !failure.written;
-            if failure.interrupted {
-                Attempt::Done(Err(cancelled()))
-            } else if transient && may_resend {
-                Attempt::Retry(error, None)
-            } else if creating && failure.written {
-                Attempt::Done(Err(error.outcome_unknown_after_sending()))
-            } else {
-                Attempt::Done(Err(error))
-            }
-        }
     }
 }
 
@@ -286,11 +225,11 @@ fn judge(call: Call<'_>, result: Result<Answer, Failure>, terminal_id: &str) -> 
 /// jittered exponential backoff, or for the server's `Retry-After` when it is at most
 /// [`MAX_RETRY_AFTER`]. A cancelled token ends the retries with the last error, and no
 /// pause runs past the limits' deadline.
-fn retrying(
+fn retrying<T>(
     (method, path): (&str, &str),
     limits: Limits<'_>,
-    mut attempt: impl FnMut() -> Attempt,
-) -> Result<PaymentSession, Error> {
+    mut attempt: impl FnMut() -> Attempt<T>,
+) -> Result<T, Error> {
     let mut number = 1;
     loop {
         match attempt() {
@@ -350,65 +289,6 @@ fn backoff(number: u32) -> Duration {
     full.mul_f64(fraction)
 }
 
-/// The error for an answer outside 2xx. This is where the server's own text enters an
-/// error; `from_http_status` redacts a terminal id the server repeated, before cutting.
-fn status_error(answer: &Answer, terminal_id: &str) -> Error {
-    Error::from_http_status(answer.status, &answer.body, terminal_id)
-}
-
-/// Reads a 2xx answer. A create's 2xx that cannot be read still means a session probably
-/// exists; a read's answer must be about the session asked for.
-fn session_from(answer: &Answer, call: Call<'_>) -> Result<PaymentSession, Error> {
-    let parsed = PaymentSession::parse(&answer.body);
-    match (parsed, call) {
-        (Ok(session), Call::Read { challenge_id }) if session.challenge_id() != challenge_id => {
-            Err(Error::protocol(
-                "the server answered with another payment session than the one asked for",
-            )
-            .with_http_status(answer.status))
-        }
-        (Ok(session), _) => Ok(session),
-        (Err(e), Call::Create) => {
-            let message = format!(
-                "{}; the server accepted the request (HTTP {}), so the payment session was probably created: check the terminal before creating again",
-                e.message(),
-                answer.status
-            );
-            Err(Error::new(e.kind(), message)
-                .with_outcome_unknown(true)
-                .with_http_status(answer.status))
-        }
-        (Err(e), Call::Read { .. }) => Err(e.with_http_status(answer.status)),
-    }
-}
-
-/// The create request's JSON. The amount is written from exact minor units; the
-/// reference is sent only when given. Written straight into one buffer: this runs on
-/// every create.
-fn create_body(money: &Money, reference: Option<&str>) -> String {
-    let mut body = Vec::with_capacity(64 + reference.map_or(0, |r| r.len() + 16));
-    body.extend_from_slice(b"{\"amount\":");
-    money.write_major_decimal(&mut body);
-    body.extend_from_slice(b",\"currency\":\"");
-    body.extend_from_slice(money.currency().as_str().as_bytes());
-    body.push(b'"');
-    if let Some(reference) = reference {
-        body.extend_from_slice(b",\"reference\":");
-        // Writing a &str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut body, reference);
-    }
-    body.push(b'}');
-    // Only ASCII and serde_json's (valid UTF-8) string were written.
-    String::from_utf8(body).unwrap_or_default()
-}
-
-fn cancelled() -> Error {
-    Error::new(
-        ErrorKind::Cancelled,
-        "the wait was cancelled; the terminal's prompt stays until the customer acts or it expires",
-    )
-}
-
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -422,153 +302,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn create_body_is_exact_json() {
-        let m = Money::from_minor(1250, "usd").unwrap();
-        assert_eq!(create_body(&m, None), r#"{"amount":12.5,"currency":"USD"}"#);
-        let m = Money::from_major(0.1 + 0.2, "NZD").unwrap();
-        assert_eq!(
-            create_body(&m, Some("order \"7\"\n")),
-            r#"{"amount":0.3,"currency":"NZD","reference":"order \"7\"\n"}"#
-        );
-        let parsed: serde_json::Value = serde_json::from_str(&create_body(
-            &Money::from_minor(1234, "BHD").unwrap(),
-            Some("r"),
-        ))
-        .unwrap();
-        assert_eq!(parsed["amount"].as_f64(), Some(1.234));
-    }
-
-    #[test]
     fn backoff_grows_and_is_jittered_within_bounds() {
         for number in 1..=3 {
             let full = BACKOFF_BASE * 2u32.pow(number - 1);
             let b = backoff(number);
             assert!(b >= full / 2 && b <= full, "{number}: {b:?}");
         }
-    }
-
-    fn answer(status: u16, body: &[u8]) -> Answer {
-        Answer {
-            status,
-            body: body.to_vec(),
-            retry_after: None,
-        }
-    }
-
-    fn failure(error: ureq::Error, written: bool) -> Failure {
-        Failure {
-            error,
-            written,
-            interrupted: false,
-        }
-    }
-
-    /// (retried, outcome unknown) for a create's result.
-    fn create_verdict(result: Result<Answer, Failure>) -> (bool, bool) {
-        match judge(Call::Create, result, "tid") {
-            Attempt::Retry(e, _) => {
-                assert!(!e.outcome_unknown(), "{e:?}");
-                (true, false)
-            }
-            Attempt::Done(Ok(_)) => (false, false),
-            Attempt::Done(Err(e)) => (false, e.outcome_unknown()),
-        }
-    }
-
-    #[test]
-    fn a_create_is_judged_by_what_the_wire_saw_not_by_the_error_type() {
-        use std::io::ErrorKind as Io;
-        let tls = || ureq::Error::Rustls(rustls::Error::DecryptError);
-        // Nothing written: certainly not created; transient failures are tried again.
-        for (error, retried) in [
-            (ureq::Error::HostNotFound, true),
-            (ureq::Error::ConnectionFailed, true),
-            (ureq::Error::Io(Io::ConnectionRefused.into()), true),
-            (ureq::Error::Timeout(ureq::Timeout::Connect), true),
-            (ureq::Error::ConnectProxyFailed("403".into()), true),
-            (tls(), false),
-        ] {
-            let shown = format!("{error:?}");
-            assert_eq!(
-                create_verdict(Err(failure(error, false))),
-                (retried, false),
-                "{shown}"
-            );
-        }
-        // A byte written: never sent again, and the outcome is unknown, whatever the error.
-        for error in [
-            ureq::Error::Io(Io::ConnectionReset.into()),
-            ureq::Error::Io(Io::UnexpectedEof.into()),
-            ureq::Error::Timeout(ureq::Timeout::Global),
-            tls(),
-            ureq::Error::HostNotFound,
-        ] {
-            let shown = format!("{error:?}");
-            assert_eq!(
-                create_verdict(Err(failure(error, true))),
-                (false, true),
-                "{shown}"
-            );
-        }
-        // Answers: a 4xx is definitive, anything else but a readable 2xx leaves doubt.
-        assert_eq!(create_verdict(Ok(answer(400, b""))), (false, false));
-        assert_eq!(create_verdict(Ok(answer(429, b""))), (false, false));
-        for status in [100, 303, 500, 503, 600, 999] {
-            assert_eq!(
-                create_verdict(Ok(answer(status, b""))),
-                (false, true),
-                "{status}"
-            );
-        }
-        assert_eq!(create_verdict(Ok(answer(200, b"{oops"))), (false, true));
-    }
-
-    #[test]
-    fn a_read_is_always_safe_to_send_again() {
-        let read = Call::Read { challenge_id: "c1" };
-        let retried = |result| matches!(judge(read, result, "tid"), Attempt::Retry(..));
-        let reset = || ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into());
-        // A kept-alive connection the server had closed fails after the request was written.
-        assert!(retried(Err(failure(reset(), true))));
-        assert!(retried(Err(failure(ureq::Error::HostNotFound, false))));
-        assert!(retried(Ok(answer(503, b""))));
-        assert!(!retried(Ok(answer(500, b""))));
-        assert!(!retried(Err(failure(
-            ureq::Error::Timeout(ureq::Timeout::Global),
-            true
-        ))));
-        let cancelled = Failure {
-            interrupted: true,
-            ..failure(reset(), true)
-        };
-        match judge(read, Err(cancelled), "tid") {
-            Attempt::Done(Err(e)) => assert_eq!(e.kind(), ErrorKind::Cancelled),
-            _ => panic!("an interrupted read must end as cancelled"),
-        }
-    }
-
-    #[test]
-    fn an_unreadable_2xx_to_a_create_leaves_the_outcome_unknown() {
-        let e = session_from(&answer(200, b"{oops"), Call::Create).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Protocol);
-        assert!(e.outcome_unknown());
-        let read = Call::Read { challenge_id: "c1" };
-        let e = session_from(&answer(200, b"{oops"), read).unwrap_err();
-        assert!(!e.outcome_unknown());
-    }
-
-    #[test]
-    fn a_read_answered_with_another_session_is_refused() {
-        let body = br#"{"challengeId":"other","status":"COMPLETED"}"#;
-        let mine = Call::Read {
-            challenge_id: "mine",
-        };
-        let e = session_from(&answer(200, body), mine).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Protocol);
-        let other = Call::Read {
-            challenge_id: "other",
-        };
-        assert!(session_from(&answer(200, body), other).is_ok());
     }
 
     #[test]

@@ -367,7 +367,7 @@ const MAX_SERVER_DESCRIPTION_CHARS: usize = 1024;
 pub(crate) fn clean_server_text(s: &str, max_chars: usize, terminal_id: &str) -> Option<String> {
     let mut text: String = s.chars().filter(|c| !c.is_control()).collect();
     if !terminal_id.is_empty() && text.contains(terminal_id) {
-        let redacted = crate::validate::redact_terminal_id(terminal_id);
+        let redacted = crate::terminal_id::redact_terminal_id(terminal_id);
         // Each pass shortens the text or leaves no occurrence: the redacted form is
         // shorter than any id long enough to show a tail (12 or more characters), and a
         // shorter id's form ("…") holds no ASCII that could join an id.
@@ -381,6 +381,12 @@ pub(crate) fn clean_server_text(s: &str, max_chars: usize, terminal_id: &str) ->
     };
     let trimmed = cut.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+impl From<crate::terminal_id::InvalidTerminalId> for Error {
+    fn from(invalid: crate::terminal_id::InvalidTerminalId) -> Self {
+        Error::invalid_argument(invalid.message())
+    }
 }
 
 impl fmt::Display for Error {

@@ -35,12 +35,14 @@
 
 mod cancel;
 mod client;
+mod endpoint;
 mod error;
 pub mod ffi;
 mod log;
 mod money;
 mod options;
 mod session;
+mod terminal_id;
 mod transport;
 mod validate;
 mod wire;
@@ -54,7 +56,7 @@ pub use options::{
     ClientOptions, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POLL_INTERVAL, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use session::{PaymentSession, PaymentStatus};
-pub use validate::redact_terminal_id;
+pub use terminal_id::redact_terminal_id;
 
 /// This library's version, `MAJOR.MINOR.PATCH`, as in `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,6 +6,7 @@
 //! Nothing here starts a thread: a request, its DNS lookup included, runs on the caller's
 //! thread, and a cancel stops it by shutting its socket down.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -23,7 +24,7 @@ use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::log::log_line;
 use crate::options::{is_connect_proxy, is_loopback_host, ClientOptions};
-use crate::validate::redact_terminal_id;
+use crate::terminal_id::TerminalId;
 use crate::wire::{RequestTapConnector, SocketTapConnector, Watch};
 
 /// Answers larger than this are refused.
@@ -74,8 +75,8 @@ pub(crate) struct Transport {
     request_timeout: Duration,
     base_url: String,
     headers: FixedHeaders,
-    /// The parsed URI of the POST path (see `post_uri`).
-    post_uri: OnceLock<(&'static str, Uri)>,
+    /// The parsed URI of a fixed path (see `fixed_uri`).
+    fixed_uri: OnceLock<(&'static str, Uri)>,
     resolver: SharedResolver,
 }
 
@@ -118,43 +119,32 @@ impl Transport {
             request_timeout: options.request_timeout,
             base_url: options.base_url.clone(),
             headers: FixedHeaders::new(&user_agent),
-            post_uri: OnceLock::new(),
+            fixed_uri: OnceLock::new(),
             resolver,
         })
     }
 
-    /// `POST {base}{path}` with a JSON body.
-    pub fn post_json(
+    /// `{method} {base}{path}`, with a JSON body when one is given. A `Cow::Borrowed`
+    /// path is the same for every call (an endpoint's fixed path): it is parsed once.
+    // The Cow's variant is the point (fixed or built path), so it is taken as a Cow.
+    #[allow(clippy::ptr_arg)]
+    pub fn send(
         &self,
-        path: &'static str,
-        terminal_id: &str,
-        json: &str,
-    ) -> Result<Answer, Failure> {
-        self.exchange(
-            Method::POST,
-            path,
-            terminal_id,
-            || self.post_uri(path),
-            json,
-            Limits::default(),
-        )
-    }
-
-    /// `GET {base}{path}`.
-    pub fn get(
-        &self,
-        path: &str,
-        terminal_id: &str,
+        method: &'static str,
+        path: &Cow<'static, str>,
+        json: Option<&str>,
+        terminal_id: TerminalId<'_>,
         limits: Limits<'_>,
     ) -> Result<Answer, Failure> {
-        self.exchange(
-            Method::GET,
-            path,
-            terminal_id,
-            || self.uri(path),
-            (),
-            limits,
-        )
+        let uri = || match path {
+            Cow::Borrowed(fixed) => self.fixed_uri(fixed),
+            Cow::Owned(path) => self.uri(path),
+        };
+        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        match json {
+            Some(json) => self.exchange(method, path, terminal_id, uri, json, limits),
+            None => self.exchange(method, path, terminal_id, uri, (), limits),
+        }
     }
 
     /// Sends one request (a body means JSON) and reads its answer, logged, on the
@@ -164,7 +154,7 @@ impl Transport {
         &self,
         method: Method,
         path: &str,
-        terminal_id: &str,
+        terminal_id: TerminalId<'_>,
         uri: impl FnOnce() -> Result<Uri, ureq::Error>,
         body: B,
         limits: Limits<'_>,
@@ -176,7 +166,7 @@ impl Transport {
         let result = logged(name.as_str(), path, terminal_id, || {
             let mut request = Request::new(body);
             *request.uri_mut() = uri()?;
-            *request.headers_mut() = self.headers.build(terminal_id, json_body)?;
+            *request.headers_mut() = self.headers.build(terminal_id.secret(), json_body)?;
             *request.method_mut() = method;
             let request = match limits.deadline {
                 Some(deadline) => {
@@ -207,16 +197,16 @@ impl Transport {
         })
     }
 
-    /// The URI of a POST: always the same path, so it is parsed once and then cloned
-    /// (a clone shares the parsed bytes).
-    fn post_uri(&self, path: &'static str) -> Result<Uri, ureq::Error> {
-        if let Some((cached, uri)) = self.post_uri.get() {
+    /// The URI of a fixed path (a create's): parsed once and then cloned (a clone shares
+    /// the parsed bytes).
+    fn fixed_uri(&self, path: &'static str) -> Result<Uri, ureq::Error> {
+        if let Some((cached, uri)) = self.fixed_uri.get() {
             if *cached == path {
                 return Ok(uri.clone());
             }
         }
         let uri = self.uri(path)?;
-        let _ = self.post_uri.set((path, uri.clone()));
+        let _ = self.fixed_uri.set((path, uri.clone()));
         Ok(uri)
     }
 
@@ -415,14 +405,10 @@ fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
 fn logged(
     method: &str,
     path: &str,
-    terminal_id: &str,
+    terminal_id: TerminalId<'_>,
     exchange: impl FnOnce() -> Result<Answer, ureq::Error>,
 ) -> Result<Answer, ureq::Error> {
-    log_line!(
-        Debug,
-        "{method} {path} (terminal {}): sending",
-        redact_terminal_id(terminal_id)
-    );
+    log_line!(Debug, "{method} {path} (terminal {terminal_id}): sending");
     // The clock is read only for a log line someone listens to.
     let started = crate::log::enabled(crate::log::LogLevel::Warn).then(Instant::now);
     let result = exchange();
@@ -430,14 +416,12 @@ fn logged(
     match &result {
         Ok(answer) => log_line!(
             Info,
-            "{method} {path} (terminal {}): HTTP {} in {ms} ms",
-            redact_terminal_id(terminal_id),
+            "{method} {path} (terminal {terminal_id}): HTTP {} in {ms} ms",
             answer.status
         ),
         Err(e) => log_line!(
             Warn,
-            "{method} {path} (terminal {}): no answer after {ms} ms: {e}",
-            redact_terminal_id(terminal_id)
+            "{method} {path} (terminal {terminal_id}): no answer after {ms} ms: {e}"
         ),
     }
     result
