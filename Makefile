@@ -47,7 +47,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps msrv
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -120,3 +120,13 @@ bench: deps-c build
 bench-smoke: deps-c build
 	scripts/install-deps.sh bench
 	python3 benches/run.py --smoke
+
+# The oldest Rust the crate promises (rust-version): Debian's rustc-web of that version,
+# unpacked into target/msrv (not installed), builds the library.
+.PHONY: msrv abi-baseline
+msrv:
+	scripts/msrv.sh
+
+# At a release only: write abi/baseline.txt from the header (tests/abi.rs checks it).
+abi-baseline:
+	AUTHSIGNAL_TERMINAL_UPDATE_ABI=1 $(CARGO) test --locked --test abi
