@@ -409,7 +409,7 @@ fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
     Ok(TlsConfig::builder().root_certs(roots).build())
 }
 
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
+pub(crate) fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
     let pem = std::fs::read(path).map_err(|e| {
         Error::invalid_argument(format!("CA file {} could not be read: {e}", path.display()))
     })?;
