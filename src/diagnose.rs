@@ -170,7 +170,7 @@ pub struct CertificateNames {
 /// The TLS handshake.
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsReport {
-    /// `TLSv1_3` or `TLSv1_2`, when the handshake finished.
+    /// `TLS 1.3` or `TLS 1.2`, when the handshake finished.
     pub protocol: Option<String>,
     /// The cipher suite, when the handshake finished.
     pub cipher_suite: Option<String>,
@@ -774,7 +774,11 @@ fn tls_and_clock(
     };
     match handshake.result {
         Ok(conn) => {
-            tls.protocol = conn.conn.protocol_version().map(|v| format!("{v:?}"));
+            tls.protocol = conn.conn.protocol_version().map(|v| match v {
+                rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
+                rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
+                other => format!("{other:?}"),
+            });
             tls.cipher_suite = conn
                 .conn
                 .negotiated_cipher_suite()
