@@ -945,9 +945,17 @@ fn clock(
     let local = (unix(sent) + unix(received)) / 2.0;
     let skew = (local - server as f64).round() as i64;
     let ahead = if skew >= 0 { "ahead of" } else { "behind" };
+    // The Date header has whole seconds: a second either way is agreement.
+    let agreement = if skew.unsigned_abs() <= 1 {
+        "this machine's clock agrees with the server's (within 1 s; ".to_string()
+    } else {
+        format!(
+            "this machine's clock is {} {ahead} the server's (",
+            describe_seconds(skew.unsigned_abs())
+        )
+    };
     let summary = format!(
-        "this machine's clock is {} {ahead} the server's (server Date: {date}){}",
-        describe_seconds(skew.unsigned_abs()),
+        "{agreement}server Date: {date}){}",
         if verified {
             ""
         } else {
