@@ -205,6 +205,17 @@ pub struct TerminalIdReport {
     pub accepted: Option<bool>,
     /// The HTTP status of the answer, if one came.
     pub http_status: Option<u16>,
+    /// The kind of error the read ended with (`NotFound` when the id is accepted,
+    /// `Unauthorized` when refused, `Timeout`, …); None when it was not tried.
+    #[serde(serialize_with = "kind_name")]
+    pub error_kind: Option<ErrorKind>,
+}
+
+fn kind_name<S: serde::Serializer>(kind: &Option<ErrorKind>, s: S) -> Result<S::Ok, S::Error> {
+    match kind {
+        Some(kind) => s.serialize_some(&format!("{kind:?}")),
+        None => s.serialize_none(),
+    }
 }
 
 /// The whole diagnosis. [`Report::to_json`] gives it with these field names (stable);
@@ -1059,6 +1070,7 @@ fn check_terminal_id(
             redacted,
             accepted: None,
             http_status: None,
+            error_kind: None,
         });
         return;
     }
@@ -1115,6 +1127,7 @@ fn check_terminal_id(
         redacted,
         accepted,
         http_status: status,
+        error_kind: result.err().map(|e| e.kind()),
     });
 }
 

@@ -67,7 +67,11 @@ impl Outcome {
         if error.outcome_unknown() {
             return Outcome::Unknown;
         }
-        match error.kind() {
+        Outcome::of_kind(error.kind())
+    }
+
+    pub fn of_kind(kind: ErrorKind) -> Outcome {
+        match kind {
             ErrorKind::InvalidArgument => Outcome::Usage,
             ErrorKind::Unauthorized => Outcome::Unauthorized,
             ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Tls => Outcome::Network,

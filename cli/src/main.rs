@@ -434,11 +434,9 @@ fn doctor_outcome(report: &Report) -> Outcome {
         None => Outcome::Completed,
         Some(check) => match check.name {
             "config" => Outcome::Usage,
-            "terminal_id" => match &report.terminal_id {
-                Some(t) if t.accepted == Some(false) => Outcome::Unauthorized,
-                Some(t) if t.http_status.is_some() => Outcome::Server,
-                Some(_) if report.dns.is_none() => Outcome::Usage,
-                _ => Outcome::Network,
+            "terminal_id" => match report.terminal_id.as_ref().and_then(|t| t.error_kind) {
+                Some(kind) => Outcome::of_kind(kind),
+                None => Outcome::Network,
             },
             _ => Outcome::Network,
         },

@@ -579,6 +579,7 @@ fn doctor_against_the_simulator_passes_and_never_creates() {
     assert!(d["clock"]["skew_seconds"].as_i64().unwrap().abs() <= 60);
     assert_eq!(d["terminal_id"]["accepted"], true);
     assert_eq!(d["terminal_id"]["http_status"], 404);
+    assert_eq!(d["terminal_id"]["error_kind"], "NotFound");
     assert_eq!(d["terminal_id"]["redacted"], "…0001");
     let stats = sim.terminal_stats(&tid);
     assert_eq!((stats.creates, stats.gets), (0, 1), "one GET, never a POST");
@@ -614,7 +615,25 @@ fn doctor_names_a_refused_terminal_id() {
     assert!(c["fix"].as_str().unwrap().contains("region"));
     assert_eq!(json["diagnosis"]["terminal_id"]["accepted"], false);
     assert_eq!(json["diagnosis"]["terminal_id"]["http_status"], 401);
+    assert_eq!(
+        json["diagnosis"]["terminal_id"]["error_kind"],
+        "Unauthorized"
+    );
     assert_eq!(sim.terminal_stats(&tid).creates, 0);
+
+    // An id that cannot even be sent (a space inside): invalid input, exit 2.
+    let malformed = format!("{SECRET} 0001");
+    let run = cli(
+        &with(&sim_args(&sim), &["doctor", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &malformed)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let json = run.json();
+    assert_eq!(check(&json, "terminal_id")["verdict"], "fail");
+    assert_eq!(
+        json["diagnosis"]["terminal_id"]["error_kind"],
+        "InvalidArgument"
+    );
 }
 
 #[test]
