@@ -105,8 +105,9 @@ pub struct Style {
 impl Style {
     pub fn for_stdout() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // Windows consoles show escape codes as text unless told otherwise: plain there.
         Style {
-            colour: !no_color && std::io::stdout().is_terminal(),
+            colour: cfg!(not(windows)) && !no_color && std::io::stdout().is_terminal(),
         }
     }
 
@@ -144,6 +145,9 @@ impl Style {
     }
 }
 
+/// The progress line's width: it is redrawn padded to this, and blanked with it.
+const LINE_WIDTH: usize = 78;
+
 /// The line `Waiting for the customer: 12 s, status PENDING` on stderr, redrawn in place,
 /// only when stderr is a terminal.
 pub struct Progress {
@@ -160,16 +164,17 @@ impl Progress {
                 let started = Instant::now();
                 while !stop.load(Ordering::Acquire) {
                     let mut err = std::io::stderr().lock();
-                    let _ = write!(
-                        err,
-                        "\rWaiting for the customer: {} s, status PENDING (Ctrl-C stops waiting) ",
+                    let line = format!(
+                        "Waiting for the customer: {} s, status PENDING (Ctrl-C stops waiting)",
                         started.elapsed().as_secs()
                     );
+                    let _ = write!(err, "\r{line:LINE_WIDTH$}");
                     let _ = err.flush();
                     drop(err);
                     std::thread::sleep(Duration::from_millis(250));
                 }
-                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+                // Blank the line with spaces (no escape codes, so any console shows it right).
+                let _ = write!(std::io::stderr(), "\r{:width$}\r", "", width = LINE_WIDTH);
             })
         });
         Progress { stop, thread }

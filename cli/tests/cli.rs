@@ -842,6 +842,50 @@ fn ctrl_c_stops_the_wait_and_says_how_to_check() {
     assert_eq!(sim.terminal_stats(&tid).creates, 1);
 }
 
+/// On a terminal (a pseudo-terminal made by util-linux's `script`): the progress line while
+/// waiting and a coloured outcome, and no colour with NO_COLOR set.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_progress_and_colour_unless_no_color() {
+    let sim = sim();
+    let binary = env!("CARGO_BIN_EXE_authsignal-terminal");
+    let line = format!(
+        "{binary} --base-url {} --ca-file {} pay --minor 100 --currency USD",
+        sim.base_url(),
+        sim.ca_file().unwrap().display()
+    );
+    for no_color in [false, true] {
+        let tid = id("+after=1500");
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for name in CLEARED {
+            cmd.env_remove(name);
+        }
+        cmd.env("AUTHSIGNAL_TERMINAL_ID", &tid)
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd
+            .stdin(Stdio::null())
+            .output()
+            .expect("util-linux's script runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(!text.contains(SECRET));
+        assert!(
+            text.contains("\rWaiting for the customer: "),
+            "progress on a terminal: {text:?}"
+        );
+        assert_eq!(
+            text.contains("\x1b[32mCOMPLETED"),
+            !no_color,
+            "colour unless NO_COLOR: {text:?}"
+        );
+        assert_eq!(text.contains('\x1b'), !no_color, "{text:?}");
+    }
+}
+
 /// A port nothing listens on.
 fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
