@@ -471,8 +471,9 @@ int as_currency_exponent(const char *currency);
  * which trust store verified the chain, its subject and issuer), the clock against the
  * server's `Date`, and, when `terminal_id` is not NULL, whether the server accepts that
  * terminal id. It never creates a payment: the id is checked by reading a session that
- * cannot exist. Each network step is bounded by the client's connect timeout, the id
- * check by its request timeout; it runs on the calling thread.
+ * cannot exist. The connect and each read and write are bounded by the client's connect
+ * timeout, the id check by its request timeout, the name lookup by the system resolver's
+ * own limits; it all runs on the calling thread.
  *
  * A failed check is a result inside the diagnosis, not an error: this returns
  * `AS_RESULT_OK` with a diagnosis unless an argument is invalid (NULL `c` or `out`,

@@ -298,8 +298,10 @@ impl Report {
 /// variable); settings not named are `default` when they have the default value and `set
 /// by the program` otherwise.
 ///
-/// Each network step is bounded by the client's connect timeout, the terminal id check by
-/// its request timeout; everything runs on the caller's thread.
+/// The connect, each read and write of the handshake and of the clock check are bounded by
+/// the client's connect timeout, the terminal id check by its request timeout; the name
+/// lookup by the system resolver's own limits (it runs on the caller's thread, like
+/// everything here, so that no thread outlives the call).
 pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting, &str)]) -> Report {
     let options = client.options();
     let target = Target::parse(options.base_url());
