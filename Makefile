@@ -14,12 +14,13 @@ CARGO    ?= cargo
 RELEASE  := target/release
 SIM      := $(RELEASE)/authsignal-terminal-sim
 
-# make install PREFIX=... [DESTDIR=...] [LIBDIR=...] [INCLUDEDIR=...]  (scripts/install.sh)
+# make install PREFIX=... [DESTDIR=...] [LIBDIR=...] [INCLUDEDIR=...] [BINDIR=...]  (scripts/install.sh)
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
 DESTDIR    ?=
-INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" DESTDIR="$(DESTDIR)" CARGO="$(CARGO)"
+INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" BINDIR="$(BINDIR)" DESTDIR="$(DESTDIR)" CARGO="$(CARGO)"
 
 .PHONY: install uninstall test-cpp test-packaging
 .PHONY: dist test-dist
@@ -28,7 +29,8 @@ INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" D
 
 all: build
 
-# The shared and static library, and the simulator, as shipped (release profile).
+# The shared and static library, the simulator and the authsignal-terminal command-line
+# tool (cli/), as shipped (release profile).
 build:
 	$(CARGO) build --release --locked --workspace
 
@@ -70,8 +72,8 @@ test-cpp: deps-c build
 test-packaging: deps-c build
 	tests/packaging/run.sh
 
-# Headers, the shared library (SONAME + symlinks), the static library, a pkg-config file
-# and a CMake package. Not cargo-c: see README, "Installing (C and C++)".
+# Headers, the shared library (SONAME + symlinks), the static library, a pkg-config file,
+# a CMake package and the authsignal-terminal tool. Not cargo-c: see README, "Installing (C and C++)".
 install: build
 	$(INSTALL_ENV) scripts/install.sh install
 

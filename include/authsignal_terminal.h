@@ -198,6 +198,12 @@ typedef struct as_client as_client;
 typedef struct as_client_options as_client_options;
 
 /**
+ * A finished diagnosis. Immutable, so it may be read from many threads at once. Free it
+ * with `as_diagnosis_free`.
+ */
+typedef struct as_diagnosis as_diagnosis;
+
+/**
  * A payment session: its challenge id, status and reference. Immutable, so it may be
  * read from many threads at once. Free it with `as_payment_session_free`.
  */
@@ -481,6 +487,57 @@ enum as_result as_wait_payment_session(const char *terminal_id,
  * every create refuses too. Does not touch the last error.
  */
 int as_currency_exponent(const char *currency);
+
+/**
+ * Diagnoses why payments through `c` might fail, with `c`'s own settings: the
+ * configuration in effect, the proxy, DNS, the TCP connect, the TLS handshake (protocol,
+ * which trust store verified the chain, its subject and issuer), the clock against the
+ * server's `Date`, and, when `terminal_id` is not NULL, whether the server accepts that
+ * terminal id. It never creates a payment: the id is checked by reading a session that
+ * cannot exist. The connect and each read and write are bounded by the client's connect
+ * timeout, the id check by its request timeout, the name lookup by the system resolver's
+ * own limits; it all runs on the calling thread.
+ *
+ * A failed check is a result inside the diagnosis, not an error: this returns
+ * `AS_RESULT_OK` with a diagnosis unless an argument is invalid (NULL `c` or `out`,
+ * `terminal_id` not UTF-8).
+ *
+ * On success `*out` receives the diagnosis; the caller owns it and must free it with
+ * `as_diagnosis_free`. On failure `*out` is set to NULL. Safe to call from many threads
+ * at once on one client.
+ */
+enum as_result as_client_diagnose(const struct as_client *c,
+                                  const char *terminal_id,
+                                  struct as_diagnosis **out);
+
+/**
+ * The diagnosis as one JSON object (field names stable, documented in the README:
+ * `passed`, `no_payment_started`, `checks` [{`name`, `verdict`, `summary`, `fix`}],
+ * `config`, `proxy`, `dns`, `tcp`, `tls`, `clock`, `terminal_id`). The terminal id
+ * appears only redacted.
+ *
+ * The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+ */
+const char *as_diagnosis_json(const struct as_diagnosis *d);
+
+/**
+ * The diagnosis as text for people, one line per check with its verdict and, under a
+ * check that is not ok, a one-line fix (what `authsignal-terminal doctor` prints).
+ *
+ * The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+ */
+const char *as_diagnosis_text(const struct as_diagnosis *d);
+
+/**
+ * True when no check failed (warnings allowed); false when one did or `d` is NULL.
+ */
+bool as_diagnosis_passed(const struct as_diagnosis *d);
+
+/**
+ * Frees a diagnosis. NULL is accepted and does nothing. The diagnosis and every string
+ * borrowed from it must not be used afterwards.
+ */
+void as_diagnosis_free(struct as_diagnosis *d);
 
 /**
  * The message of the calling thread's last error: what happened, for logs and people.

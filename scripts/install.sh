@@ -9,6 +9,7 @@
 #   DESTDIR     a staging root prepended to every path written (for packagers); the files
 #               still name PREFIX inside (the .pc file, the CMake package)
 #   LIBDIR      default $PREFIX/lib        INCLUDEDIR  default $PREFIX/include
+#   BINDIR      default $PREFIX/bin
 #   CARGO       default cargo
 #
 # It installs, on Linux (macOS in brackets; not tested on these machines):
@@ -19,6 +20,7 @@
 #   $LIBDIR/libauthsignal_terminal.a
 #   $LIBDIR/pkgconfig/authsignal_terminal.pc
 #   $LIBDIR/cmake/authsignal_terminal/authsignal_terminalConfig.cmake, ...ConfigVersion.cmake
+#   $BINDIR/authsignal-terminal                            the command-line tool (cli/)
 # where <ABI> is 0.MINOR while the version is 0.x and MAJOR from 1.0 (README, "ABI policy
 # and versions"). `files` prints the list without installing anything.
 set -euo pipefail
@@ -37,11 +39,12 @@ PREFIX=${PREFIX%/}
 [ -n "$PREFIX" ] || PREFIX=/
 LIBDIR=${LIBDIR:-$PREFIX/lib}
 INCLUDEDIR=${INCLUDEDIR:-$PREFIX/include}
+BINDIR=${BINDIR:-$PREFIX/bin}
 DESTDIR=${DESTDIR:-}
 CARGO=${CARGO:-cargo}
-for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR"; do
+for dir in "$PREFIX" "$LIBDIR" "$INCLUDEDIR" "$BINDIR"; do
   case "$dir" in /*) ;; *)
-    echo "install: PREFIX, LIBDIR and INCLUDEDIR must be absolute paths (got '$dir')" >&2
+    echo "install: PREFIX, LIBDIR, INCLUDEDIR and BINDIR must be absolute paths (got '$dir')" >&2
     exit 2
     ;;
   esac
@@ -91,6 +94,7 @@ installed_files=(
   "$pc_dir/authsignal_terminal.pc"
   "$cmake_dir/authsignal_terminalConfig.cmake"
   "$cmake_dir/authsignal_terminalConfigVersion.cmake"
+  "$BINDIR/authsignal-terminal"
 )
 
 if [ "$action" = files ]; then
@@ -114,7 +118,7 @@ fi
 
 # ---- install ----------------------------------------------------------------------
 release=target/release
-for f in "$release/$built_shared" "$release/$static"; do
+for f in "$release/$built_shared" "$release/$static" "$release/authsignal-terminal"; do
   [ -f "$f" ] || { echo "install: $f is missing: run 'make build' first" >&2; exit 2; }
 done
 if [ -n "$soname" ] && command -v readelf >/dev/null 2>&1; then
@@ -215,6 +219,8 @@ install -m 0644 "$release/$static" "$DESTDIR$LIBDIR/$static"
 install -m 0644 "$stage/authsignal_terminal.pc" "$DESTDIR$pc_dir/"
 install -m 0644 "$stage/authsignal_terminalConfig.cmake" \
   "$stage/authsignal_terminalConfigVersion.cmake" "$DESTDIR$cmake_dir/"
+install -d "$DESTDIR$BINDIR"
+install -m 0755 "$release/authsignal-terminal" "$DESTDIR$BINDIR/"
 printf 'installed %s\n' "${installed_files[@]/#/$DESTDIR}"
 
 # Refresh the dynamic linker's cache when installing straight into a system directory.

@@ -50,6 +50,8 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     poll_interval: Duration,
+    /// What the client was built from, for `diagnose` (it probes with the same settings).
+    options: ClientOptions,
 }
 
 impl Client {
@@ -60,8 +62,14 @@ impl Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(options)?,
                 poll_interval: options.poll_interval,
+                options: options.clone(),
             }),
         })
+    }
+
+    /// The options this client was built from.
+    pub(crate) fn options(&self) -> &ClientOptions {
+        &self.inner.options
     }
 
     /// Starts a payment: the paired terminal prompts the customer for `amount` (in major

@@ -35,6 +35,7 @@
 
 mod cancel;
 mod client;
+mod diagnose;
 mod endpoint;
 mod error;
 pub mod ffi;
@@ -49,6 +50,10 @@ mod wire;
 
 pub use cancel::CancelToken;
 pub use client::Client;
+pub use diagnose::{
+    diagnose, CertificateNames, Check, ClockReport, ConfigReport, DnsReport, ProxyReport, Report,
+    Setting, SettingReport, TcpReport, TerminalIdReport, TlsReport, Verdict,
+};
 pub use error::{Error, ErrorKind};
 pub use log::{set_logger, LogLevel, Logger};
 pub use money::{currency_exponent, Currency, Money, ISO_4217_SOURCE, MAX_MINOR_UNITS};

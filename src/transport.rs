@@ -374,7 +374,7 @@ impl Resolver for SharedResolver {
 /// a plain-`http://` base URL: such a request would carry the terminal id in clear
 /// through the proxy. SOCKS proxies are refused in the options and ignored (with a log
 /// line) in the environment.
-fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
     let base: Uri = options
         .base_url
         .parse()
@@ -503,7 +503,7 @@ fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
     Ok(TlsConfig::builder().root_certs(roots).build())
 }
 
-fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
+pub(crate) fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
     let pem = std::fs::read(path).map_err(|e| {
         Error::invalid_argument(format!("CA file {} could not be read: {e}", path.display()))
     })?;

@@ -62,11 +62,12 @@ impl Answer {
         }
     }
 
-    fn bytes(&self, closing: bool) -> Vec<u8> {
+    fn bytes(&self, closing: bool, clock_offset: i64) -> Vec<u8> {
         let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
+            "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Length: {}\r\n",
             self.status,
             reason(self.status),
+            http_date(clock_offset),
             self.body.len()
         );
         if !self.body.is_empty() {
@@ -85,6 +86,37 @@ impl Answer {
     }
 }
 
+/// Now plus `offset_s` seconds as an HTTP date, `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(offset_s: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+        + offset_s;
+    let (days, secs) = (now.div_euclid(86_400), now.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// Serves requests on one connection until it closes.
 /// Serves HTTP/1.1 on `stream`; `raw` is the socket under it (under TLS, the TCP stream),
 /// for [`Reply::Garbage`].
@@ -100,7 +132,7 @@ pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, raw: &TcpStream
                         400,
                         crate::api::error_body("invalid_request", &e.to_string()),
                     );
-                    let _ = write_all(reader.get_mut(), &answer.bytes(true));
+                    let _ = write_all(reader.get_mut(), &answer.bytes(true, shared.clock_offset));
                 }
                 return;
             }
@@ -108,7 +140,13 @@ pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, raw: &TcpStream
         match crate::api::handle(shared, &request) {
             Reply::Answer(answer) => {
                 let closing = !request.keep_alive;
-                if write_all(reader.get_mut(), &answer.bytes(closing)).is_err() || closing {
+                if write_all(
+                    reader.get_mut(),
+                    &answer.bytes(closing, shared.clock_offset),
+                )
+                .is_err()
+                    || closing
+                {
                     return;
                 }
             }
@@ -119,7 +157,7 @@ pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, raw: &TcpStream
                 return;
             }
             Reply::DropMidway(answer) => {
-                let bytes = answer.bytes(false);
+                let bytes = answer.bytes(false, shared.clock_offset);
                 let cut = bytes.len() - answer.body.len() / 2;
                 let _ = write_all(reader.get_mut(), &bytes[..cut]);
                 return;

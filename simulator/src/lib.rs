@@ -58,6 +58,9 @@ pub struct Config {
     /// Close a kept-alive connection that stays idle (no next request) this long, as load
     /// balancers do. Default `None`: keep it open until the client closes it.
     pub idle_close: Option<std::time::Duration>,
+    /// Seconds added to the `Date` header of every answer: a server whose clock is off
+    /// (default 0).
+    pub clock_offset: i64,
 }
 
 impl Default for Config {
@@ -71,6 +74,7 @@ impl Default for Config {
             ca_out: None,
             log: false,
             idle_close: None,
+            clock_offset: 0,
         }
     }
 }
@@ -103,6 +107,7 @@ pub(crate) struct Shared {
     pub(crate) default_polls: u32,
     pub(crate) log: bool,
     pub(crate) idle_close: Option<std::time::Duration>,
+    pub(crate) clock_offset: i64,
     pub(crate) stopping: AtomicBool,
     pub(crate) connections: AtomicU64,
     pub(crate) tls_handshakes: AtomicU64,
@@ -159,6 +164,7 @@ impl Simulator {
             default_polls: config.polls,
             log: config.log,
             idle_close: config.idle_close,
+            clock_offset: config.clock_offset,
             stopping: AtomicBool::new(false),
             connections: AtomicU64::new(0),
             tls_handshakes: AtomicU64::new(0),

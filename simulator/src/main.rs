@@ -11,7 +11,7 @@ use authsignal_terminal_sim::{CertKind, Config, Simulator};
 const USAGE: &str =
     "usage: authsignal-terminal-sim [--host 127.0.0.1] [--port 0] [--http] [--polls N]
                               [--ca-out PATH] [--cert valid|expired|wrong-host] [--quiet]
-                              [--idle-close-ms N]";
+                              [--idle-close-ms N] [--clock-offset-s N]";
 
 fn parse_args() -> Result<Config, String> {
     let mut config = Config {
@@ -47,6 +47,11 @@ fn parse_args() -> Result<Config, String> {
                     .parse()
                     .map_err(|_| "--idle-close-ms needs a number of milliseconds")?;
                 config.idle_close = Some(std::time::Duration::from_millis(ms));
+            }
+            "--clock-offset-s" => {
+                config.clock_offset = value("--clock-offset-s")?
+                    .parse()
+                    .map_err(|_| "--clock-offset-s needs a number of seconds")?
             }
             "--http" => config.tls = false,
             "--quiet" => config.log = false,

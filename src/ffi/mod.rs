@@ -21,6 +21,7 @@ pub mod cancel_token;
 pub mod client;
 pub mod client_options;
 pub mod default_client;
+pub mod diagnose;
 pub mod error;
 pub mod log;
 pub mod payment_session;

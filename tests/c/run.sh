@@ -2,7 +2,8 @@
 # The C tests: tests/c/test_api.c built against include/authsignal_terminal.h with
 # -Wall -Wextra -Wpedantic -Werror three ways (C11 + shared library, C11 + static library,
 # C++17 + shared library), each run under valgrind against the simulator over HTTPS,
-# tests/c/test_edges.c (payment safety at the edges), and tests/c/leak_cycles.c, many
+# tests/c/test_edges.c (payment safety at the edges), tests/c/test_diagnose.c (the
+# diagnosis, C11 and C++17), and tests/c/leak_cycles.c, many
 # payment cycles under valgrind. A program also fails
 # when valgrind reports a memory error or a "definitely lost" leak.
 #
@@ -40,6 +41,16 @@ done
 if build "test_edges (C11, shared library)" gcc -std=c11 "${warnings[@]}" tests/c/test_edges.c \
   -L"$lib" -lauthsignal_terminal -Wl,-rpath,"$here/$lib" -pthread -o "$C_TEST_DIR/test_edges"; then
   under_valgrind "$C_TEST_DIR" test_edges "$C_TEST_DIR/test_edges"
+fi
+
+# The diagnosis (as_client_diagnose), C11 and C++17, with its own rounds.
+if build "test_diagnose (C11, shared library)" gcc -std=c11 "${warnings[@]}" tests/c/test_diagnose.c \
+  -L"$lib" -lauthsignal_terminal -Wl,-rpath,"$here/$lib" -pthread -o "$C_TEST_DIR/test_diagnose_c"; then
+  under_valgrind "$C_TEST_DIR" test_diagnose_c "$C_TEST_DIR/test_diagnose_c"
+fi
+if build "test_diagnose (C++17, shared library)" g++ -std=c++17 -x c++ "${warnings[@]}" tests/c/test_diagnose.c \
+  -L"$lib" -lauthsignal_terminal -Wl,-rpath,"$here/$lib" -pthread -o "$C_TEST_DIR/test_diagnose_cpp"; then
+  under_valgrind "$C_TEST_DIR" test_diagnose_cpp "$C_TEST_DIR/test_diagnose_cpp" 4
 fi
 
 # The long-running leak test: many create/get/wait/free cycles (LEAK_CYCLES, default

@@ -166,6 +166,7 @@ versions=(
   "pkg-config --modversion=$(pkg-config --modversion authsignal_terminal)"
   "CMake package version=$(cat "$cmake_build/found-version.txt" 2>/dev/null)"
   "shared library file name=$(basename "$real" | sed 's/^libauthsignal_terminal\.so\.//')"
+  "authsignal-terminal --version=$("$prefix/bin/authsignal-terminal" --version 2>/dev/null | sed 's/^authsignal-terminal //')"
   "CHANGELOG.md latest release=$(sed -n 's/^## \[\([0-9][0-9.]*\)\].*/\1/p' CHANGELOG.md | head -n1)"
   # The Python wheel and the NuGet package are checked by bindings/package-test.sh.
 )

@@ -306,6 +306,36 @@ namespace Authsignal.Terminal
             handle.Dispose();
         }
 
+        /// <summary>
+        /// Diagnoses why payments through this client might fail (<c>as_client_diagnose</c>):
+        /// the configuration, proxy, DNS, TCP connect, TLS handshake, the clock and, when
+        /// <paramref name="terminalId"/> is given, whether the server accepts it. It never
+        /// creates a payment, and a failed check is in the result, not thrown. What
+        /// <c>authsignal-terminal doctor</c> prints.
+        /// </summary>
+        /// <param name="terminalId">The terminal id to check, or null to skip that check.</param>
+        /// <returns>The verdict, the text for a support screen and the JSON report.</returns>
+        /// <exception cref="ArgumentException">The id holds a NUL character or invalid UTF-16.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public TerminalDiagnosis Diagnose(string terminalId = null)
+        {
+            byte[] tid = Utf8.Optional(terminalId, nameof(terminalId));
+            ThrowIfDisposed();
+            IntPtr diagnosis;
+            NativeError.Check(NativeMethods.as_client_diagnose(handle, tid, out diagnosis));
+            try
+            {
+                return new TerminalDiagnosis(
+                    NativeMethods.as_diagnosis_passed(diagnosis),
+                    Utf8.FromNative(NativeMethods.as_diagnosis_text(diagnosis)),
+                    Utf8.FromNative(NativeMethods.as_diagnosis_json(diagnosis)));
+            }
+            finally
+            {
+                NativeMethods.as_diagnosis_free(diagnosis);
+            }
+        }
+
         private PaymentSession Create(CreateRequest request)
         {
             ThrowIfDisposed();

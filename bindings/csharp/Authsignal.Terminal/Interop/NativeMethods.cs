@@ -130,5 +130,22 @@ namespace Authsignal.Terminal.Interop
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern TerminalResult as_set_log_callback(LogCallback callback, IntPtr userData, uint maxLevel);
+
+        // The diagnosis.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_diagnose(ClientHandle c, byte[] terminalId, out IntPtr diagnosis);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_diagnosis_json(IntPtr d);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_diagnosis_text(IntPtr d);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool as_diagnosis_passed(IntPtr d);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void as_diagnosis_free(IntPtr d);
     }
 }

@@ -8,6 +8,7 @@ objects freed once. Every rule (validation, retries, error mapping) is the libra
 from __future__ import annotations
 
 import enum
+import json
 import math
 import os
 import sys
@@ -609,8 +610,41 @@ class Client:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def diagnose(self, terminal_id: str | None = None) -> Diagnosis:
+        """Diagnoses why payments through this client might fail (``as_client_diagnose``):
+        configuration, proxy, DNS, TCP, TLS, the clock and, when ``terminal_id`` is given,
+        whether the server accepts it. Never creates a payment; failed checks are in the
+        result, not raised. What ``authsignal-terminal doctor`` prints."""
+        tid = None if terminal_id is None else _c_str(terminal_id, "terminal_id")
+        out = c_void_p()
+        with self._native.borrow() as client:
+            lib.as_client_diagnose(client, tid, byref(out))
+        try:
+            text = (lib.as_diagnosis_text(out) or b"").decode("utf-8", "replace")
+            report = json.loads((lib.as_diagnosis_json(out) or b"{}").decode("utf-8", "replace"))
+            passed = bool(lib.as_diagnosis_passed(out))
+        finally:
+            lib.as_diagnosis_free(out)
+        return Diagnosis(passed=passed, text=text, report=report)
+
     def __repr__(self) -> str:
         return f"<authsignal_terminal.Client closed={self.closed}>"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What ``Client.diagnose`` found.
+
+    Attributes:
+        passed: True when no check failed (warnings allowed).
+        text: one line per check with its verdict and fix, for a support screen.
+        report: the JSON report (``checks``, ``config``, ``proxy``, ``dns``, ``tcp``,
+            ``tls``, ``clock``, ``terminal_id``; field names as in the README).
+    """
+
+    passed: bool
+    text: str
+    report: dict[str, Any]
 
 
 def _region_number(region: object) -> int:

@@ -136,6 +136,12 @@ _declare("as_payment_session_free", None, [c_void_p])
 
 _fallible("as_set_log_callback", LOG_CALLBACK, c_void_p, c_uint)
 
+_fallible("as_client_diagnose", c_void_p, c_char_p, _OUT)
+_declare("as_diagnosis_json", c_char_p, [c_void_p])
+_declare("as_diagnosis_text", c_char_p, [c_void_p])
+_declare("as_diagnosis_passed", c_bool, [c_void_p])
+_declare("as_diagnosis_free", None, [c_void_p])
+
 
 #: The loaded library's version, ``"MAJOR.MINOR.PATCH"``.
 library_version: str = lib.as_version().decode("ascii")

@@ -1,0 +1,970 @@
+//! The real `authsignal-terminal` binary against the simulator and against servers that
+//! misbehave on loopback: every exit code, the JSON shape, each `doctor` check's verdict,
+//! and the terminal id never printed, never sent as a create by `doctor`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use authsignal_terminal_sim::{CertKind, Config, Simulator};
+use serde_json::Value;
+
+/// Every terminal id in these tests starts with this; no output may contain it.
+const SECRET: &str = "tid_cli_s3cr3t_value";
+
+/// What a run of the binary gave.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is one JSON object ({e}): {}", self.stdout))
+    }
+}
+
+/// The environment variables a run must not inherit from the machine.
+const CLEARED: &[&str] = &[
+    "AUTHSIGNAL_TERMINAL_ID",
+    "AUTHSIGNAL_TERMINAL_BASE_URL",
+    "AUTHSIGNAL_TERMINAL_REGION",
+    "AUTHSIGNAL_TERMINAL_CA_FILE",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authsignal-terminal"));
+    cmd.args(args);
+    for name in CLEARED {
+        cmd.env_remove(name);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn finish(args: &[&str], out: Output) -> Run {
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "the terminal id was printed by {args:?}:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stderr.contains('\x1b') && !run.stderr.contains('\r'),
+        "no colour or progress line when the output is not a terminal: {args:?}"
+    );
+    run
+}
+
+fn cli(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out = command(args, env).output().unwrap();
+    finish(args, out)
+}
+
+/// The simulator's base URL and CA file as options.
+fn sim_args(sim: &Simulator) -> Vec<String> {
+    vec![
+        "--base-url".into(),
+        sim.base_url().to_string(),
+        "--ca-file".into(),
+        sim.ca_file().unwrap().display().to_string(),
+    ]
+}
+
+fn with<'a>(base: &'a [String], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter()
+        .map(String::as_str)
+        .chain(more.iter().copied())
+        .collect()
+}
+
+fn id(directives: &str) -> String {
+    format!("{SECRET}_0001{directives}")
+}
+
+fn sim() -> Simulator {
+    Simulator::start(Config {
+        polls: 1,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["diagnosis"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("a {name} check in {report}"))
+}
+
+fn verdicts(report: &Value) -> Vec<(String, String)> {
+    report["diagnosis"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn names(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn version_and_help() {
+    let run = cli(&["--version"], &[]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("authsignal-terminal {}", authsignal_terminal::VERSION)
+    );
+    assert_eq!(
+        env!("CARGO_PKG_VERSION"),
+        authsignal_terminal::VERSION,
+        "cli/Cargo.toml's version agrees with the library's"
+    );
+    let help = cli(&["--help"], &[]);
+    assert_eq!(help.code, 0);
+    for text in [
+        "AUTHSIGNAL_TERMINAL_ID",
+        "--terminal-id-file",
+        "Exit codes",
+        "130",
+        "doctor",
+    ] {
+        assert!(help.stdout.contains(text), "--help mentions {text}");
+    }
+    assert!(
+        !help.stdout.contains("--terminal-id "),
+        "no --terminal-id in help"
+    );
+    let pay_help = cli(&["pay", "--help"], &[]);
+    assert!(pay_help.stdout.contains("--minor") && pay_help.stdout.contains("Exit codes"));
+}
+
+#[test]
+fn pay_ends_with_the_payments_exit_code() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let cases: [(&str, &[&str], i32, &str); 6] = [
+        (
+            "",
+            &["--amount", "12.50", "--currency", "USD"],
+            0,
+            "COMPLETED",
+        ),
+        (
+            "+outcome=FAILED",
+            &["--minor", "1000", "--currency", "JPY"],
+            1,
+            "FAILED",
+        ),
+        (
+            "+outcome=EXPIRED",
+            &["--amount", "1.234", "--currency", "BHD"],
+            3,
+            "EXPIRED",
+        ),
+        (
+            "+outcome=PENDING",
+            &["--minor", "5", "--currency", "USD", "--wait", "1500ms"],
+            4,
+            "PENDING",
+        ),
+        (
+            "+outcome=REFUNDED",
+            &["--minor", "5", "--currency", "USD"],
+            5,
+            "REFUNDED",
+        ),
+        (
+            "",
+            &["--minor", "5", "--currency", "USD", "--no-wait"],
+            4,
+            "PENDING",
+        ),
+    ];
+    for (directives, pay, code, status) in cases {
+        let tid = id(directives);
+        let args = with(&base, &[&["pay"][..], pay].concat());
+        let run = cli(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+        assert_eq!(run.code, code, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains(status), "{}", run.stdout);
+        assert!(run.stderr.contains("Payment started"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn pay_json_has_the_documented_fields() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    let run = cli(
+        &with(
+            &base,
+            &[
+                "pay",
+                "--amount",
+                "12.50",
+                "--currency",
+                "usd",
+                "--reference",
+                "order-7",
+                "--json",
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec![
+        "amount",
+        "challenge_id",
+        "command",
+        "currency",
+        "error",
+        "exit_code",
+        "outcome",
+        "reference",
+        "status",
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(json["command"], "pay");
+    assert_eq!(json["exit_code"], 0);
+    assert_eq!(json["outcome"], "COMPLETED");
+    assert_eq!(json["status"], "COMPLETED");
+    assert_eq!(json["reference"], "order-7");
+    assert_eq!(json["amount"], "12.50");
+    assert_eq!(json["currency"], "USD");
+    assert!(json["error"].is_null());
+    assert!(
+        run.stderr.is_empty(),
+        "--json prints nothing else: {}",
+        run.stderr
+    );
+
+    // The challenge id it printed reads back with get and wait.
+    let challenge = json["challenge_id"].as_str().unwrap().to_string();
+    for command in [
+        &["get", &challenge][..],
+        &["wait", &challenge, "--timeout", "5s"],
+    ] {
+        let run = cli(
+            &with(&base, &[command, &["--json"]].concat()),
+            &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+        );
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        assert_eq!(run.json()["status"], "COMPLETED");
+        assert_eq!(run.json()["challenge_id"], challenge.as_str());
+    }
+
+    // An error fills "error" the way the C ABI names it.
+    let unpaired = format!("unpaired_{SECRET}");
+    let run = cli(
+        &with(
+            &base,
+            &["pay", "--minor", "100", "--currency", "USD", "--json"],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &unpaired)],
+    );
+    assert_eq!(run.code, 6);
+    let json = run.json();
+    assert_eq!(json["outcome"], "UNAUTHORIZED");
+    assert_eq!(json["error"]["result"], "AS_RESULT_UNAUTHORIZED");
+    assert_eq!(json["error"]["http_status"], 401);
+    assert_eq!(json["error"]["server_code"], "unauthorized");
+    assert_eq!(json["error"]["outcome_unknown"], false);
+    assert!(json["challenge_id"].is_null());
+}
+
+#[test]
+fn errors_have_their_exit_codes() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let pay = |directives: &str, extra: &[&str]| {
+        let tid = id(directives);
+        let args = with(
+            &base,
+            &[&["pay", "--minor", "100", "--currency", "USD"][..], extra].concat(),
+        );
+        cli(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)])
+    };
+    // A 503 to a create, and a dropped create: the payment may exist.
+    for directives in ["+fault=503+on=create", "+fault=drop+on=create"] {
+        let run = pay(directives, &["--json"]);
+        assert_eq!(run.code, 5, "{directives}: {}", run.stdout);
+        assert_eq!(run.json()["outcome"], "OUTCOME_UNKNOWN");
+        assert_eq!(run.json()["error"]["outcome_unknown"], true);
+    }
+    let run = pay("+fault=503+on=create", &[]);
+    assert!(
+        run.stdout.contains("check it before paying again"),
+        "{}",
+        run.stdout
+    );
+    // A wait that fails after the create: the server error, and the challenge id to check.
+    let run = pay("+fault=500+on=get", &["--json"]);
+    assert_eq!(run.code, 8, "{}", run.stdout);
+    assert!(run.json()["challenge_id"].is_string());
+    // Bad input: nothing sent.
+    for extra in [
+        &["--currency", "XXQ"][..],
+        &["--amount", "10.005"],
+        &["--amount", "ten"],
+        &["--minor", "-5"],
+    ] {
+        let tid = id("");
+        let mut args = with(&base, &["pay", "--currency", "USD"]);
+        args.extend_from_slice(extra);
+        if !extra.contains(&"--amount") && !extra.contains(&"--minor") {
+            args.extend_from_slice(&["--minor", "100"]);
+        }
+        let run = cli(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(
+        sim.terminal_stats(&id("")).creates,
+        0,
+        "bad input sent nothing"
+    );
+    // Unknown challenge id: 404, a server answer.
+    let tid = id("");
+    let run = cli(
+        &with(&base, &["get", "no-such-session"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 8, "{}", run.stdout);
+    // Usage errors.
+    assert_eq!(
+        cli(&with(&base, &["pay", "--currency", "USD"]), &[]).code,
+        2
+    );
+    assert_eq!(cli(&["frobnicate"], &[]).code, 2);
+    let run = cli(&with(&base, &["get", "abc"]), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("AUTHSIGNAL_TERMINAL_ID"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        cli(
+            &["get", "abc", "--connect-timeout", "5"],
+            &[("AUTHSIGNAL_TERMINAL_ID", &tid)]
+        )
+        .code,
+        2,
+        "a duration needs a unit"
+    );
+    let run = cli(
+        &["get", "abc", "--json", "--region", "mars"],
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json()["outcome"], "USAGE");
+}
+
+#[test]
+fn the_terminal_id_never_comes_from_the_command_line() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let secret = id("");
+    for flag in [
+        format!("--terminal-id={secret}"),
+        "--terminal-id".to_string(),
+    ] {
+        let mut args = with(&base, &["get", "abc"]);
+        args.push(&flag);
+        if flag == "--terminal-id" {
+            args.push(&secret);
+        }
+        let run = cli(&args, &[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("--terminal-id-file"), "{}", run.stderr);
+    }
+    assert_eq!(sim.stats().requests, 0, "nothing was sent");
+
+    // From a file (its newline dropped), which wins over the environment.
+    let dir = temp_dir("id-file");
+    let file = dir.join("terminal-id");
+    std::fs::write(&file, format!("{}\n", id("+outcome=FAILED"))).unwrap();
+    let file_arg = file.display().to_string();
+    let run = cli(
+        &with(
+            &base,
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--terminal-id-file",
+                &file_arg,
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", "unpaired_other")],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let missing = dir.join("missing").display().to_string();
+    assert_eq!(
+        cli(
+            &with(&base, &["get", "abc", "--terminal-id-file", &missing]),
+            &[]
+        )
+        .code,
+        2
+    );
+    std::fs::write(&file, "\n").unwrap();
+    assert_eq!(
+        cli(
+            &with(&base, &["get", "abc", "--terminal-id-file", &file_arg]),
+            &[]
+        )
+        .code,
+        2
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verbose_shows_the_library_log_redacted() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    let run = cli(
+        &with(
+            &base,
+            &["pay", "--minor", "100", "--currency", "USD", "--verbose"],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("POST /terminal/payment-session"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(terminal …0001)"), "{}", run.stderr);
+}
+
+#[test]
+fn network_failures_exit_7() {
+    let sim = sim();
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    // A refused connect, a name that cannot resolve, a CA the server's chain is not from.
+    let refused = format!("https://127.0.0.1:{}/v1", closed_port());
+    let other = Simulator::start(Config::default()).unwrap();
+    let wrong_ca = other.ca_file().unwrap().display().to_string();
+    for args in [
+        vec!["get", "abc", "--base-url", &refused],
+        vec!["get", "abc", "--base-url", "https://doctor-test.invalid/v1"],
+        vec![
+            "get",
+            "abc",
+            "--base-url",
+            sim.base_url(),
+            "--ca-file",
+            &wrong_ca,
+        ],
+    ] {
+        let run = cli(&args, &env);
+        assert_eq!(run.code, 7, "{args:?}: {}", run.stdout);
+    }
+    // A slow answer: the request timeout.
+    let slow = id("+delay=3000");
+    let run = cli(
+        &with(
+            &sim_args(&sim),
+            &["get", "abc", "--request-timeout", "300ms", "--json"],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &slow)],
+    );
+    assert_eq!(run.code, 7, "{}", run.stdout);
+    assert_eq!(run.json()["error"]["result"], "AS_RESULT_TIMEOUT");
+}
+
+#[test]
+fn doctor_against_the_simulator_passes_and_never_creates() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    let run = cli(
+        &with(&base, &["doctor", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json = run.json();
+    assert_eq!(json["command"], "doctor");
+    assert_eq!(json["outcome"], "COMPLETED");
+    assert_eq!(
+        verdicts(&json),
+        names(&[
+            ("config", "ok"),
+            ("proxy", "ok"),
+            ("dns", "ok"),
+            ("tcp", "ok"),
+            ("tls", "ok"),
+            ("clock", "ok"),
+            ("terminal_id", "ok"),
+        ])
+    );
+    let d = &json["diagnosis"];
+    assert_eq!(d["passed"], true);
+    assert_eq!(d["no_payment_started"], true);
+    assert_eq!(d["config"]["base_url"], sim.base_url());
+    let sources: Vec<(String, String)> = d["config"]["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().into(),
+                s["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(sources.contains(&("base_url".into(), "--base-url".into())));
+    assert!(sources.contains(&("ca_file".into(), "--ca-file".into())));
+    assert!(sources.contains(&("connect_timeout".into(), "default".into())));
+    assert_eq!(d["dns"]["addresses"][0], "127.0.0.1");
+    assert!(d["tcp"]["ms"].is_u64());
+    assert_eq!(d["tls"]["trust_store"], "ca_file");
+    assert!(d["tls"]["protocol"].as_str().unwrap().starts_with("TLS 1."));
+    assert_eq!(
+        d["tls"]["chain"][0]["subject"],
+        "CN=authsignal-terminal-sim"
+    );
+    assert_eq!(
+        d["tls"]["chain"][0]["issuer"],
+        "CN=authsignal-terminal-sim test CA"
+    );
+    assert!(d["clock"]["skew_seconds"].as_i64().unwrap().abs() <= 60);
+    assert_eq!(d["terminal_id"]["accepted"], true);
+    assert_eq!(d["terminal_id"]["http_status"], 404);
+    assert_eq!(d["terminal_id"]["error_kind"], "NotFound");
+    assert_eq!(d["terminal_id"]["redacted"], "…0001");
+    let stats = sim.terminal_stats(&tid);
+    assert_eq!((stats.creates, stats.gets), (0, 1), "one GET, never a POST");
+
+    // Text output: one line per check, and it says no payment was started.
+    let run = cli(
+        &with(&base, &["doctor"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with('[')).count(), 7);
+    assert!(run.stdout.contains("No payment was started."));
+    assert_eq!(sim.terminal_stats(&tid).creates, 0);
+
+    // Without a terminal id, that check is skipped and the rest still pass.
+    let run = cli(&with(&base, &["doctor", "--json"]), &[]);
+    assert_eq!(run.code, 0);
+    assert_eq!(check(&run.json(), "terminal_id")["verdict"], "skipped");
+}
+
+#[test]
+fn doctor_names_a_refused_terminal_id() {
+    let sim = sim();
+    let tid = format!("unpaired_{SECRET}");
+    let run = cli(
+        &with(&sim_args(&sim), &["doctor", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 6, "{}", run.stdout);
+    let json = run.json();
+    let c = check(&json, "terminal_id");
+    assert_eq!(c["verdict"], "fail");
+    assert!(c["fix"].as_str().unwrap().contains("region"));
+    assert_eq!(json["diagnosis"]["terminal_id"]["accepted"], false);
+    assert_eq!(json["diagnosis"]["terminal_id"]["http_status"], 401);
+    assert_eq!(
+        json["diagnosis"]["terminal_id"]["error_kind"],
+        "Unauthorized"
+    );
+    assert_eq!(sim.terminal_stats(&tid).creates, 0);
+
+    // An id that cannot even be sent (a space inside): invalid input, exit 2.
+    let malformed = format!("{SECRET} 0001");
+    let run = cli(
+        &with(&sim_args(&sim), &["doctor", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &malformed)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let json = run.json();
+    assert_eq!(check(&json, "terminal_id")["verdict"], "fail");
+    assert_eq!(
+        json["diagnosis"]["terminal_id"]["error_kind"],
+        "InvalidArgument"
+    );
+}
+
+#[test]
+fn doctor_finds_dns_connect_and_timeout_failures() {
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    let run = cli(
+        &[
+            "doctor",
+            "--json",
+            "--base-url",
+            "https://doctor-test.invalid/v1",
+        ],
+        &env,
+    );
+    assert_eq!(run.code, 7);
+    assert_eq!(
+        verdicts(&run.json())[2..],
+        names(&[
+            ("dns", "fail"),
+            ("tcp", "skipped"),
+            ("tls", "skipped"),
+            ("clock", "skipped"),
+            ("terminal_id", "skipped"),
+        ])[..]
+    );
+    assert!(check(&run.json(), "dns")["fix"]
+        .as_str()
+        .unwrap()
+        .contains("DNS"));
+
+    let refused = format!("https://127.0.0.1:{}/v1", closed_port());
+    let run = cli(&["doctor", "--json", "--base-url", &refused], &env);
+    assert_eq!(run.code, 7);
+    assert_eq!(check(&run.json(), "dns")["verdict"], "ok");
+    assert_eq!(check(&run.json(), "tcp")["verdict"], "fail");
+    assert!(check(&run.json(), "tcp")["fix"]
+        .as_str()
+        .unwrap()
+        .contains("firewall"));
+
+    // A slow server: everything reaches it, the terminal id check times out.
+    let sim = sim();
+    let slow = id("+delay=3000");
+    let run = cli(
+        &with(
+            &sim_args(&sim),
+            &["doctor", "--json", "--request-timeout", "300ms"],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &slow)],
+    );
+    assert_eq!(run.code, 7, "{}", run.stdout);
+    let json = run.json();
+    assert_eq!(check(&json, "tls")["verdict"], "ok");
+    let c = check(&json, "terminal_id");
+    assert_eq!(c["verdict"], "fail");
+    assert!(c["fix"].as_str().unwrap().contains("slowly"), "{c}");
+}
+
+#[test]
+fn doctor_explains_tls_failures_and_still_reads_the_clock() {
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    // The chain comes from a CA the client does not trust (Mozilla's roots only).
+    let sim = sim();
+    let run = cli(&["doctor", "--json", "--base-url", sim.base_url()], &env);
+    assert_eq!(run.code, 7, "{}", run.stdout);
+    let json = run.json();
+    let tls = check(&json, "tls");
+    assert_eq!(tls["verdict"], "fail");
+    assert!(tls["summary"]
+        .as_str()
+        .unwrap()
+        .contains("issued by CN=authsignal-terminal-sim test CA"));
+    assert!(tls["fix"].as_str().unwrap().contains("--ca-file"), "{tls}");
+    assert!(json["diagnosis"]["tls"]["trust_store"].is_null());
+    let clock = check(&json, "clock");
+    assert_eq!(clock["verdict"], "ok", "{clock}");
+    assert_eq!(json["diagnosis"]["clock"]["verified_connection"], false);
+    assert_eq!(check(&json, "terminal_id")["verdict"], "fail");
+    assert_eq!(
+        sim.terminal_stats(&tid).requests,
+        0,
+        "the id never went over an unverified connection"
+    );
+
+    // An expired certificate: the fix points at the clock.
+    let expired = Simulator::start(Config {
+        cert: CertKind::Expired,
+        ..Config::default()
+    })
+    .unwrap();
+    let run = cli(&with(&sim_args(&expired), &["doctor", "--json"]), &env);
+    assert_eq!(run.code, 7);
+    let tls = check(&run.json(), "tls").clone();
+    assert_eq!(tls["verdict"], "fail");
+    assert!(tls["fix"].as_str().unwrap().contains("clock"), "{tls}");
+}
+
+#[test]
+fn doctor_compares_the_clock_with_the_servers_date() {
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    for (offset, verdict, code) in [(-2 * 86_400, "fail", 7), (600, "warn", 0)] {
+        let sim = Simulator::start(Config {
+            clock_offset: offset,
+            ..Config::default()
+        })
+        .unwrap();
+        let run = cli(&with(&sim_args(&sim), &["doctor", "--json"]), &env);
+        assert_eq!(run.code, code, "{}", run.stdout);
+        let json = run.json();
+        assert_eq!(check(&json, "clock")["verdict"], verdict);
+        let skew = json["diagnosis"]["clock"]["skew_seconds"].as_i64().unwrap();
+        assert!(
+            (skew + offset).abs() <= 5,
+            "skew {skew} for a server {offset} s off"
+        );
+    }
+}
+
+#[test]
+fn doctor_goes_through_the_proxy_from_the_environment() {
+    let sim = sim();
+    let proxy = ConnectProxy::start();
+    let tid = id("");
+    let proxy_url = format!("http://{}", proxy.addr);
+    // A loopback base URL is never proxied: go by the simulator's non-loopback name.
+    let proxied = sim.proxied_base_url();
+    let ca = sim.ca_file().unwrap().display().to_string();
+    let run = cli(
+        &["--base-url", &proxied, "--ca-file", &ca, "doctor", "--json"],
+        &[
+            ("AUTHSIGNAL_TERMINAL_ID", &tid),
+            ("HTTPS_PROXY", &proxy_url),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json = run.json();
+    assert_eq!(json["diagnosis"]["proxy"]["url"], proxy_url.as_str());
+    assert_eq!(json["diagnosis"]["proxy"]["source"], "HTTPS_PROXY");
+    // Through the tunnel, verified by the simulator's private CA on a host that is not
+    // loopback: a warning (what a TLS-inspecting proxy looks like), not a failure.
+    assert_eq!(check(&json, "tls")["verdict"], "warn");
+    assert_eq!(check(&json, "terminal_id")["verdict"], "ok");
+    let authority = proxied
+        .trim_start_matches("https://")
+        .trim_end_matches("/v1")
+        .to_string();
+    let tunnels = proxy.tunnels();
+    assert!(
+        tunnels.len() >= 2 && tunnels.iter().all(|t| *t == authority),
+        "{tunnels:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_wait_and_says_how_to_check() {
+    let sim = sim();
+    let tid = id("+outcome=PENDING");
+    let base = sim_args(&sim);
+    let child = command(
+        &with(
+            &base,
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--wait",
+                "2m",
+                "--json",
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Interrupt once the payment exists and the wait has begun.
+    for _ in 0..200 {
+        if sim.terminal_stats(&tid).gets > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(sim.terminal_stats(&tid).gets > 0, "the wait began");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let run = finish(&["pay (Ctrl-C)"], out);
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.stderr);
+    let json = run.json();
+    assert_eq!(json["outcome"], "INTERRUPTED");
+    let challenge = json["challenge_id"].as_str().unwrap();
+    assert!(
+        run.stderr.contains("may still be prompting"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains(&format!("authsignal-terminal wait {challenge}")));
+    assert_eq!(sim.terminal_stats(&tid).creates, 1);
+}
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`): the progress line while
+/// waiting and a coloured outcome, and no colour with NO_COLOR set.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_progress_and_colour_unless_no_color() {
+    let sim = sim();
+    let binary = env!("CARGO_BIN_EXE_authsignal-terminal");
+    let line = format!(
+        "{binary} --base-url {} --ca-file {} pay --minor 100 --currency USD",
+        sim.base_url(),
+        sim.ca_file().unwrap().display()
+    );
+    for no_color in [false, true] {
+        let tid = id("+after=1500");
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for name in CLEARED {
+            cmd.env_remove(name);
+        }
+        cmd.env("AUTHSIGNAL_TERMINAL_ID", &tid)
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd
+            .stdin(Stdio::null())
+            .output()
+            .expect("util-linux's script runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(!text.contains(SECRET));
+        assert!(
+            text.contains("\rWaiting for the customer: "),
+            "progress on a terminal: {text:?}"
+        );
+        assert_eq!(
+            text.contains("\x1b[32mCOMPLETED"),
+            !no_color,
+            "colour unless NO_COLOR: {text:?}"
+        );
+        assert_eq!(text.contains('\x1b'), !no_color, "{text:?}");
+    }
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("as-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A tiny HTTP CONNECT proxy on loopback that remembers where its tunnels went.
+struct ConnectProxy {
+    addr: SocketAddr,
+    tunnels: Arc<Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let tunnels = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&tunnels);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let seen = Arc::clone(&seen);
+                std::thread::spawn(move || tunnel(client, &seen));
+            }
+        });
+        ConnectProxy { addr, tunnels }
+    }
+
+    fn tunnels(&self) -> Vec<String> {
+        self.tunnels.lock().unwrap().clone()
+    }
+}
+
+fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let Some(target) = head
+        .strip_prefix("CONNECT ")
+        .and_then(|l| l.split(' ').next())
+        .filter(|t| {
+            t.starts_with("127.0.0.1:")
+                || t.starts_with(&format!("{}:", authsignal_terminal_sim::PROXIED_HOST))
+        })
+        .map(str::to_string)
+    else {
+        let _ = client.write_all(b"HTTP/1.1 403 Loopback CONNECT only\r\n\r\n");
+        return;
+    };
+    seen.lock().unwrap().push(target.clone());
+    // The simulator's proxied host name is loopback, for this proxy only.
+    let port = target.rsplit(':').next().unwrap_or_default();
+    let Ok(server) = TcpStream::connect(format!("127.0.0.1:{port}")) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        return;
+    };
+    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut c2, &mut s2);
+        let _ = s2.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut s, mut c) = (server, client);
+    let _ = std::io::copy(&mut s, &mut c);
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}
