@@ -49,7 +49,11 @@
  * never reused. After any other value, the calling thread's last error
  * (`as_last_error_message()` and friends) says what happened.
  */
-typedef enum as_result {
+enum as_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * Success.
    */
@@ -106,12 +110,23 @@ typedef enum as_result {
    * A bug: a caught panic; the message says where.
    */
   AS_RESULT_INTERNAL = 13,
-} as_result;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum as_result as_result;
+#else
+typedef uint32_t as_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * How much a log line matters.
  */
-typedef enum as_log_level {
+enum as_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * A call failed.
    */
@@ -128,12 +143,23 @@ typedef enum as_log_level {
    * Details: requests as they are sent, each poll of a wait.
    */
   AS_LOG_LEVEL_DEBUG = 4,
-} as_log_level;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum as_log_level as_log_level;
+#else
+typedef uint32_t as_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * Where a payment session stands.
  */
-typedef enum as_payment_status {
+enum as_payment_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * The server sent a status this version does not know; see
    * `as_payment_session_status_str`.
@@ -155,12 +181,23 @@ typedef enum as_payment_status {
    * The payment was declined or failed.
    */
   AS_PAYMENT_STATUS_FAILED = 4,
-} as_payment_status;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum as_payment_status as_payment_status;
+#else
+typedef uint32_t as_payment_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * An Authsignal region: which base URL a client talks to.
  */
-typedef enum as_region {
+enum as_region
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * US (Oregon), the default: https://api.authsignal.com/v1
    */
@@ -177,7 +214,14 @@ typedef enum as_region {
    * CA (Canada): https://ca.api.authsignal.com/v1
    */
   AS_REGION_CA = 3,
-} as_region;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum as_region as_region;
+#else
+typedef uint32_t as_region;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * A cancel token for `as_client_wait_payment_session`. Safe to use from many threads at
@@ -213,7 +257,7 @@ typedef struct as_payment_session as_payment_session;
  * A log sink: called with the `user_data` given to `as_set_log_callback`, the line's
  * level and the line (NUL-terminated UTF-8, borrowed for the duration of the call only).
  */
-typedef void (*as_log_callback)(void *user_data, enum as_log_level level, const char *message);
+typedef void (*as_log_callback)(void *user_data, as_log_level level, const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -250,7 +294,7 @@ void as_cancel_token_free(struct as_cancel_token *t);
  * `as_client_free`. On failure `*out` is set to NULL (`AS_RESULT_INVALID_ARGUMENT` when
  * the CA file cannot be read or the system trust store is empty).
  */
-enum as_result as_client_new(const struct as_client_options *options, struct as_client **out);
+as_result as_client_new(const struct as_client_options *options, struct as_client **out);
 
 /**
  * Starts a payment: the paired terminal prompts the customer for `amount` in major units
@@ -269,12 +313,12 @@ enum as_result as_client_new(const struct as_client_options *options, struct as_
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
  */
-enum as_result as_client_create_payment_session(const struct as_client *c,
-                                                const char *terminal_id,
-                                                double amount,
-                                                const char *currency,
-                                                const char *reference,
-                                                struct as_payment_session **out);
+as_result as_client_create_payment_session(const struct as_client *c,
+                                           const char *terminal_id,
+                                           double amount,
+                                           const char *currency,
+                                           const char *reference,
+                                           struct as_payment_session **out);
 
 /**
  * Starts a payment for an exact amount in minor units: 1250 USD is 12.50 USD, 1000 JPY
@@ -285,12 +329,12 @@ enum as_result as_client_create_payment_session(const struct as_client *c,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
  */
-enum as_result as_client_create_payment_session_minor(const struct as_client *c,
-                                                      const char *terminal_id,
-                                                      int64_t amount_minor,
-                                                      const char *currency,
-                                                      const char *reference,
-                                                      struct as_payment_session **out);
+as_result as_client_create_payment_session_minor(const struct as_client *c,
+                                                 const char *terminal_id,
+                                                 int64_t amount_minor,
+                                                 const char *currency,
+                                                 const char *reference,
+                                                 struct as_payment_session **out);
 
 /**
  * Reads a payment session by its challenge id (1 to 128 of A-Z a-z 0-9 _ -). Retried
@@ -300,10 +344,10 @@ enum as_result as_client_create_payment_session_minor(const struct as_client *c,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
  */
-enum as_result as_client_get_payment_session(const struct as_client *c,
-                                             const char *terminal_id,
-                                             const char *challenge_id,
-                                             struct as_payment_session **out);
+as_result as_client_get_payment_session(const struct as_client *c,
+                                        const char *terminal_id,
+                                        const char *challenge_id,
+                                        struct as_payment_session **out);
 
 /**
  * Reads the session until it leaves PENDING and hands it over then (COMPLETED, FAILED,
@@ -323,12 +367,12 @@ enum as_result as_client_get_payment_session(const struct as_client *c,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
  */
-enum as_result as_client_wait_payment_session(const struct as_client *c,
-                                              const char *terminal_id,
-                                              const char *challenge_id,
-                                              uint32_t timeout_ms,
-                                              const struct as_cancel_token *cancel,
-                                              struct as_payment_session **out);
+as_result as_client_wait_payment_session(const struct as_client *c,
+                                         const char *terminal_id,
+                                         const char *challenge_id,
+                                         uint32_t timeout_ms,
+                                         const struct as_cancel_token *cancel,
+                                         struct as_payment_session **out);
 
 /**
  * Frees a client and closes its connections: when it returns, no socket of the client is
@@ -344,13 +388,13 @@ void as_client_free(struct as_client *c);
  * On success `*out` receives the options; the caller owns them and must free them with
  * `as_client_options_free`. On failure `*out` is set to NULL.
  */
-enum as_result as_client_options_new(struct as_client_options **out);
+as_result as_client_options_new(struct as_client_options **out);
 
 /**
  * Talks to this region's base URL, replacing any base URL set before. `region` is one
  * of the `as_region` values; any other number gives `AS_RESULT_INVALID_ARGUMENT`.
  */
-enum as_result as_client_options_set_region(struct as_client_options *o, unsigned int region);
+as_result as_client_options_set_region(struct as_client_options *o, unsigned int region);
 
 /**
  * Talks to this base URL, e.g. "https://api.authsignal.com/v1" or a simulator's
@@ -359,25 +403,25 @@ enum as_result as_client_options_set_region(struct as_client_options *o, unsigne
  *
  * The string is copied; the caller keeps ownership of `base_url`.
  */
-enum as_result as_client_options_set_base_url(struct as_client_options *o, const char *base_url);
+as_result as_client_options_set_base_url(struct as_client_options *o, const char *base_url);
 
 /**
  * The time allowed to open a connection, TCP and TLS handshake included (default 5000
  * ms). From 1 ms to 600000 ms (10 minutes).
  */
-enum as_result as_client_options_set_connect_timeout_ms(struct as_client_options *o, uint32_t ms);
+as_result as_client_options_set_connect_timeout_ms(struct as_client_options *o, uint32_t ms);
 
 /**
  * The time allowed for one whole request, from connecting to the last byte of the
  * answer (default 10000 ms). From 1 ms to 600000 ms (10 minutes).
  */
-enum as_result as_client_options_set_request_timeout_ms(struct as_client_options *o, uint32_t ms);
+as_result as_client_options_set_request_timeout_ms(struct as_client_options *o, uint32_t ms);
 
 /**
  * The pause between two reads of a pending session in `as_client_wait_payment_session`
  * (default 1000 ms). From 100 ms to 600000 ms.
  */
-enum as_result as_client_options_set_poll_interval_ms(struct as_client_options *o, uint32_t ms);
+as_result as_client_options_set_poll_interval_ms(struct as_client_options *o, uint32_t ms);
 
 /**
  * Trusts the CA certificates in this PEM file in addition to the default roots (for a
@@ -386,13 +430,13 @@ enum as_result as_client_options_set_poll_interval_ms(struct as_client_options *
  *
  * The string is copied; the caller keeps ownership of `pem_path`.
  */
-enum as_result as_client_options_set_ca_file(struct as_client_options *o, const char *pem_path);
+as_result as_client_options_set_ca_file(struct as_client_options *o, const char *pem_path);
 
 /**
  * true: trust the operating system's certificate store instead of Mozilla's roots
  * (for corporate proxies that inspect TLS with their own CA). Default false.
  */
-enum as_result as_client_options_set_use_system_roots(struct as_client_options *o, bool enabled);
+as_result as_client_options_set_use_system_roots(struct as_client_options *o, bool enabled);
 
 /**
  * Sends every request through this HTTP CONNECT proxy ("http://host:port", or
@@ -403,7 +447,7 @@ enum as_result as_client_options_set_use_system_roots(struct as_client_options *
  *
  * The string is copied; the caller keeps ownership of `proxy_url`.
  */
-enum as_result as_client_options_set_proxy(struct as_client_options *o, const char *proxy_url);
+as_result as_client_options_set_proxy(struct as_client_options *o, const char *proxy_url);
 
 /**
  * Appends this text (printable ASCII, at most 256 characters) to the User-Agent header,
@@ -411,8 +455,7 @@ enum as_result as_client_options_set_proxy(struct as_client_options *o, const ch
  *
  * The string is copied; the caller keeps ownership of `suffix`.
  */
-enum as_result as_client_options_set_user_agent_suffix(struct as_client_options *o,
-                                                       const char *suffix);
+as_result as_client_options_set_user_agent_suffix(struct as_client_options *o, const char *suffix);
 
 /**
  * Frees options. NULL is accepted and does nothing. Clients made from them are not
@@ -432,11 +475,11 @@ void as_client_options_free(struct as_client_options *o);
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
  */
-enum as_result as_create_payment_session(const char *terminal_id,
-                                         double amount,
-                                         const char *currency,
-                                         const char *reference,
-                                         struct as_payment_session **out);
+as_result as_create_payment_session(const char *terminal_id,
+                                    double amount,
+                                    const char *currency,
+                                    const char *reference,
+                                    struct as_payment_session **out);
 
 /**
  * `as_client_create_payment_session_minor` on the process-wide default client (see
@@ -447,11 +490,11 @@ enum as_result as_create_payment_session(const char *terminal_id,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
  */
-enum as_result as_create_payment_session_minor(const char *terminal_id,
-                                               int64_t amount_minor,
-                                               const char *currency,
-                                               const char *reference,
-                                               struct as_payment_session **out);
+as_result as_create_payment_session_minor(const char *terminal_id,
+                                          int64_t amount_minor,
+                                          const char *currency,
+                                          const char *reference,
+                                          struct as_payment_session **out);
 
 /**
  * `as_client_get_payment_session` on the process-wide default client (see
@@ -461,9 +504,9 @@ enum as_result as_create_payment_session_minor(const char *terminal_id,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
  */
-enum as_result as_get_payment_session(const char *terminal_id,
-                                      const char *challenge_id,
-                                      struct as_payment_session **out);
+as_result as_get_payment_session(const char *terminal_id,
+                                 const char *challenge_id,
+                                 struct as_payment_session **out);
 
 /**
  * `as_client_wait_payment_session` on the process-wide default client (see
@@ -475,11 +518,11 @@ enum as_result as_get_payment_session(const char *terminal_id,
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
  */
-enum as_result as_wait_payment_session(const char *terminal_id,
-                                       const char *challenge_id,
-                                       uint32_t timeout_ms,
-                                       const struct as_cancel_token *cancel,
-                                       struct as_payment_session **out);
+as_result as_wait_payment_session(const char *terminal_id,
+                                  const char *challenge_id,
+                                  uint32_t timeout_ms,
+                                  const struct as_cancel_token *cancel,
+                                  struct as_payment_session **out);
 
 /**
  * How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
@@ -506,9 +549,9 @@ int as_currency_exponent(const char *currency);
  * `as_diagnosis_free`. On failure `*out` is set to NULL. Safe to call from many threads
  * at once on one client.
  */
-enum as_result as_client_diagnose(const struct as_client *c,
-                                  const char *terminal_id,
-                                  struct as_diagnosis **out);
+as_result as_client_diagnose(const struct as_client *c,
+                             const char *terminal_id,
+                             struct as_diagnosis **out);
 
 /**
  * The diagnosis as one JSON object (field names stable, documented in the README:
@@ -612,9 +655,7 @@ const char *as_version(void);
  * flight on other threads has returned, so the previous `user_data` may be freed as soon
  * as it returns. Gives `AS_RESULT_INVALID_ARGUMENT` for a `max_level` outside 1 to 4.
  */
-enum as_result as_set_log_callback(as_log_callback callback,
-                                   void *user_data,
-                                   unsigned int max_level);
+as_result as_set_log_callback(as_log_callback callback, void *user_data, unsigned int max_level);
 
 /**
  * The session's challenge id (the API's `challengeId`), used to read or wait for it.
@@ -627,7 +668,7 @@ const char *as_payment_session_challenge_id(const struct as_payment_session *s);
  * The session's status; `AS_PAYMENT_STATUS_UNKNOWN` for a status this version does not
  * know (see `as_payment_session_status_str`) and when `s` is NULL.
  */
-enum as_payment_status as_payment_session_status(const struct as_payment_session *s);
+as_payment_status as_payment_session_status(const struct as_payment_session *s);
 
 /**
  * The session's status exactly as the server sent it, e.g. "PENDING".

@@ -26,13 +26,23 @@ fn abi_of(header: &str) -> BTreeMap<String, String> {
             items.insert(format!("define {name}"), value);
         }
     }
+    // Without preprocessor lines (the `#if` around an enum's fixed width), for the rest.
+    let code: String = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
     // Enum constants: `AS_X = N,` inside enum bodies.
     for body in code.split("enum ").skip(1) {
         let Some(open) = body.find('{') else { continue };
         let Some(close) = body.find('}') else {
             continue;
         };
-        let enum_name = body[..open].trim().to_string();
+        let enum_name = body[..open]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
         for entry in body[open + 1..close].split(',') {
             if let Some((name, value)) = entry.split_once('=') {
                 items.insert(

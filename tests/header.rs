@@ -47,47 +47,84 @@ fn version_macros_match_cargo_toml_and_as_version() {
     assert_eq!(authsignal_terminal::VERSION, env!("CARGO_PKG_VERSION"));
 }
 
-#[test]
-fn every_contract_function_is_declared() {
-    for name in [
-        "as_create_payment_session(",
-        "as_get_payment_session(",
-        "as_wait_payment_session(",
-        "as_create_payment_session_minor(",
-        "as_currency_exponent(",
-        "as_payment_session_challenge_id(",
-        "as_payment_session_status(",
-        "as_payment_session_status_str(",
-        "as_payment_session_reference(",
-        "as_payment_session_free(",
-        "as_client_options_new(",
-        "as_client_options_set_region(",
-        "as_client_options_set_base_url(",
-        "as_client_options_set_connect_timeout_ms(",
-        "as_client_options_set_request_timeout_ms(",
-        "as_client_options_set_ca_file(",
-        "as_client_options_set_use_system_roots(",
-        "as_client_options_set_proxy(",
-        "as_client_options_set_user_agent_suffix(",
-        "as_client_options_free(",
-        "as_client_new(",
-        "as_client_create_payment_session(",
-        "as_client_create_payment_session_minor(",
-        "as_client_get_payment_session(",
-        "as_client_wait_payment_session(",
-        "as_client_free(",
-        "as_cancel_token_new(",
-        "as_cancel_token_cancel(",
-        "as_cancel_token_free(",
-        "as_last_error_message(",
-        "as_last_error_http_status(",
-        "as_last_error_server_code(",
-        "as_last_error_outcome_unknown(",
-        "as_result_name(unsigned int result)",
-        "as_version(",
-    ] {
-        assert!(COMMITTED.contains(name), "the header declares {name}");
+/// The functions the header declares: `as_name(` at a declaration's start.
+fn declared_functions() -> std::collections::BTreeSet<String> {
+    // Without comments (they hold semicolons) and preprocessor lines.
+    let mut code = String::new();
+    let mut rest = COMMITTED;
+    while let Some(start) = rest.find("/*") {
+        code.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
     }
+    code.push_str(rest);
+    let code: Vec<&str> = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect();
+    let flat = code
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    flat.split(';')
+        .filter_map(|statement| {
+            // After an `extern "C" {` or a struct's closing brace, if any.
+            let statement = statement.rsplit(['{', '}']).next()?;
+            let head = &statement[..statement.find('(')?];
+            let name = head.split_whitespace().last()?.trim_start_matches('*');
+            (name.starts_with("as_") && !head.contains("typedef") && !head.contains('{'))
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// The functions src/ffi exports: every `#[no_mangle]` function, read from the sources.
+fn exported_functions() -> std::collections::BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ffi");
+    let mut names = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut after_no_mangle = false;
+        for line in text.lines() {
+            let line = line.trim();
+            if line == "#[no_mangle]" {
+                after_no_mangle = true;
+            } else if after_no_mangle && line.contains(" fn as_") {
+                let name = line.split(" fn ").nth(1).unwrap();
+                names.insert(name[..name.find('(').unwrap()].to_string());
+                after_no_mangle = false;
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_exported_function_is_declared_and_nothing_else() {
+    let declared = declared_functions();
+    let exported = exported_functions();
+    assert!(exported.len() >= 36, "{exported:?}");
+    assert_eq!(
+        declared, exported,
+        "the header declares exactly the functions src/ffi exports"
+    );
+    // The contract's fixed names (DESIGN.md) are among them.
+    for name in [
+        "as_create_payment_session",
+        "as_create_payment_session_minor",
+        "as_get_payment_session",
+        "as_client_new",
+        "as_client_wait_payment_session",
+        "as_last_error_outcome_unknown",
+        "as_result_name",
+        "as_version",
+    ] {
+        assert!(declared.contains(name), "the header declares {name}");
+    }
+    assert!(COMMITTED.contains("as_result_name(unsigned int result)"));
     for guard in [
         "#ifndef AUTHSIGNAL_TERMINAL_H",
         "extern \"C\" {",

@@ -12,9 +12,9 @@ use super::{
 };
 
 /// An Authsignal region: which base URL a client talks to.
-#[repr(C)]
+#[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, authsignal_terminal_ffi_enum::CEnum)]
 pub enum as_region {
     /// US (Oregon), the default: https://api.authsignal.com/v1
     Us = 0,
@@ -66,12 +66,12 @@ pub extern "C" fn as_client_options_set_region(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_options_set_region",
         change(o, |options| {
-            let region = match region {
-                0 => Region::Us,
-                1 => Region::Au,
-                2 => Region::Eu,
-                3 => Region::Ca,
-                _ => return Err(Error::invalid_argument("region is not one of the as_region values")),
+            let region = match as_region::from_u32(region) {
+                Some(as_region::Us) => Region::Us,
+                Some(as_region::Au) => Region::Au,
+                Some(as_region::Eu) => Region::Eu,
+                Some(as_region::Ca) => Region::Ca,
+                None => return Err(Error::invalid_argument("region is not one of the as_region values")),
             };
             options.set_region(region);
             Ok(())

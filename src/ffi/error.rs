@@ -10,9 +10,9 @@ use super::ffi_panic_boundary;
 /// The result of every fallible function. `AS_RESULT_OK` is 0; the numbers are stable and
 /// never reused. After any other value, the calling thread's last error
 /// (`as_last_error_message()` and friends) says what happened.
-#[repr(C)]
+#[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, authsignal_terminal_ffi_enum::CEnum)]
 pub enum as_result {
     /// Success.
     Ok = 0,
@@ -63,23 +63,6 @@ impl From<ErrorKind> for as_result {
         }
     }
 }
-
-const RESULT_NAMES: [&CStr; 14] = [
-    c"AS_RESULT_OK",
-    c"AS_RESULT_INVALID_ARGUMENT",
-    c"AS_RESULT_UNAUTHORIZED",
-    c"AS_RESULT_INVALID_REQUEST",
-    c"AS_RESULT_NOT_FOUND",
-    c"AS_RESULT_RATE_LIMITED",
-    c"AS_RESULT_SERVER_ERROR",
-    c"AS_RESULT_TIMEOUT",
-    c"AS_RESULT_NETWORK",
-    c"AS_RESULT_TLS",
-    c"AS_RESULT_PROTOCOL",
-    c"AS_RESULT_CANCELLED",
-    c"AS_RESULT_STILL_PENDING",
-    c"AS_RESULT_INTERNAL",
-];
 
 /// The last error of one thread, kept as C strings so C can borrow them.
 #[derive(Default)]
@@ -207,10 +190,8 @@ pub extern "C" fn as_last_error_outcome_unknown() -> bool {
 #[no_mangle]
 pub extern "C" fn as_result_name(result: c_uint) -> *const c_char {
     ffi_panic_boundary! { "as_result_name",
-        RESULT_NAMES
-            .get(result as usize)
-            .copied()
-            .unwrap_or(c"AS_RESULT_UNKNOWN")
+        as_result::from_u32(result)
+            .map_or(c"AS_RESULT_UNKNOWN", as_result::c_name)
             .as_ptr()
     }
 }

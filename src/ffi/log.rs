@@ -10,9 +10,9 @@ use super::error::succeed;
 use super::{as_result, ffi_panic_boundary, try_arg};
 
 /// How much a log line matters.
-#[repr(C)]
+#[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, authsignal_terminal_ffi_enum::CEnum)]
 pub enum as_log_level {
     /// A call failed.
     Error = 1,

@@ -8,9 +8,9 @@ use crate::session::{PaymentSession, PaymentStatus};
 use super::{ffi_panic_boundary, free_box};
 
 /// Where a payment session stands.
-#[repr(C)]
+#[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, authsignal_terminal_ffi_enum::CEnum)]
 pub enum as_payment_status {
     /// The server sent a status this version does not know; see
     /// `as_payment_session_status_str`.

@@ -32,11 +32,11 @@ from . import _errors
 LIBRARY_ENV = "AUTHSIGNAL_TERMINAL_LIBRARY"
 
 #: ``as_result`` is a C enum: an ``int`` in every ABI this library is built for.
-_RESULT = c_int
+_RESULT = c_uint32  # as_result: typedef uint32_t
 _OUT = POINTER(c_void_p)
 
 #: ``as_log_callback``: (user_data, level, message); message is borrowed for the call.
-LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_uint32, c_char_p)
 
 
 def _bundled_library_name() -> str:
