@@ -278,11 +278,17 @@ struct as_cancel_token *as_cancel_token_new(void);
  *
  * The API has no cancel endpoint: the terminal's prompt stays until the customer acts or
  * it expires.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_cancel_token_cancel(const struct as_cancel_token *t);
 
 /**
  * Frees a token. NULL is accepted and does nothing. No wait may still be using it.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_cancel_token_free(struct as_cancel_token *t);
 
@@ -293,6 +299,9 @@ void as_cancel_token_free(struct as_cancel_token *t);
  * On success `*out` receives the client; the caller owns it and must free it with
  * `as_client_free`. On failure `*out` is set to NULL (`AS_RESULT_INVALID_ARGUMENT` when
  * the CA file cannot be read or the system trust store is empty).
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_new(const struct as_client_options *options, struct as_client **out);
 
@@ -312,6 +321,9 @@ as_result as_client_new(const struct as_client_options *options, struct as_clien
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_create_payment_session(const struct as_client *c,
                                            const char *terminal_id,
@@ -328,6 +340,9 @@ as_result as_client_create_payment_session(const struct as_client *c,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_create_payment_session_minor(const struct as_client *c,
                                                  const char *terminal_id,
@@ -343,6 +358,9 @@ as_result as_client_create_payment_session_minor(const struct as_client *c,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_get_payment_session(const struct as_client *c,
                                         const char *terminal_id,
@@ -366,6 +384,9 @@ as_result as_client_get_payment_session(const struct as_client *c,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_wait_payment_session(const struct as_client *c,
                                          const char *terminal_id,
@@ -378,6 +399,9 @@ as_result as_client_wait_payment_session(const struct as_client *c,
  * Frees a client and closes its connections: when it returns, no socket of the client is
  * open and no thread of the library runs for it. NULL is accepted and does nothing. No
  * call on it may still be running.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_client_free(struct as_client *c);
 
@@ -387,12 +411,18 @@ void as_client_free(struct as_client *c);
  *
  * On success `*out` receives the options; the caller owns them and must free them with
  * `as_client_options_free`. On failure `*out` is set to NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_new(struct as_client_options **out);
 
 /**
  * Talks to this region's base URL, replacing any base URL set before. `region` is one
  * of the `as_region` values; any other number gives `AS_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_region(struct as_client_options *o, unsigned int region);
 
@@ -402,24 +432,36 @@ as_result as_client_options_set_region(struct as_client_options *o, unsigned int
  * hosts (127.0.0.0/8, ::1, localhost). Replaces any region set before.
  *
  * The string is copied; the caller keeps ownership of `base_url`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_base_url(struct as_client_options *o, const char *base_url);
 
 /**
  * The time allowed to open a connection, TCP and TLS handshake included (default 5000
  * ms). From 1 ms to 600000 ms (10 minutes).
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_connect_timeout_ms(struct as_client_options *o, uint32_t ms);
 
 /**
  * The time allowed for one whole request, from connecting to the last byte of the
  * answer (default 10000 ms). From 1 ms to 600000 ms (10 minutes).
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_request_timeout_ms(struct as_client_options *o, uint32_t ms);
 
 /**
  * The pause between two reads of a pending session in `as_client_wait_payment_session`
  * (default 1000 ms). From 100 ms to 600000 ms.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_poll_interval_ms(struct as_client_options *o, uint32_t ms);
 
@@ -429,12 +471,18 @@ as_result as_client_options_set_poll_interval_ms(struct as_client_options *o, ui
  * with `AS_RESULT_INVALID_ARGUMENT` if it cannot be read or holds no certificate.
  *
  * The string is copied; the caller keeps ownership of `pem_path`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_ca_file(struct as_client_options *o, const char *pem_path);
 
 /**
  * true: trust the operating system's certificate store instead of Mozilla's roots
  * (for corporate proxies that inspect TLS with their own CA). Default false.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_use_system_roots(struct as_client_options *o, bool enabled);
 
@@ -446,6 +494,9 @@ as_result as_client_options_set_use_system_roots(struct as_client_options *o, bo
  * loopback or plain-http base URL never goes through a proxy.
  *
  * The string is copied; the caller keeps ownership of `proxy_url`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_proxy(struct as_client_options *o, const char *proxy_url);
 
@@ -454,12 +505,18 @@ as_result as_client_options_set_proxy(struct as_client_options *o, const char *p
  * so the POS can be told apart in Authsignal's logs.
  *
  * The string is copied; the caller keeps ownership of `suffix`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_options_set_user_agent_suffix(struct as_client_options *o, const char *suffix);
 
 /**
  * Frees options. NULL is accepted and does nothing. Clients made from them are not
  * affected.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_client_options_free(struct as_client_options *o);
 
@@ -474,6 +531,9 @@ void as_client_options_free(struct as_client_options *o);
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_create_payment_session(const char *terminal_id,
                                     double amount,
@@ -489,6 +549,9 @@ as_result as_create_payment_session(const char *terminal_id,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_create_payment_session_minor(const char *terminal_id,
                                           int64_t amount_minor,
@@ -503,6 +566,9 @@ as_result as_create_payment_session_minor(const char *terminal_id,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_get_payment_session(const char *terminal_id,
                                  const char *challenge_id,
@@ -517,6 +583,9 @@ as_result as_get_payment_session(const char *terminal_id,
  * On success `*out` receives the session; the caller owns it and must free it with
  * `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
  * threads at once.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_wait_payment_session(const char *terminal_id,
                                   const char *challenge_id,
@@ -528,6 +597,9 @@ as_result as_wait_payment_session(const char *terminal_id,
  * How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
  * "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
  * every create refuses too. Does not touch the last error.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 int as_currency_exponent(const char *currency);
 
@@ -548,6 +620,9 @@ int as_currency_exponent(const char *currency);
  * On success `*out` receives the diagnosis; the caller owns it and must free it with
  * `as_diagnosis_free`. On failure `*out` is set to NULL. Safe to call from many threads
  * at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_client_diagnose(const struct as_client *c,
                              const char *terminal_id,
@@ -560,6 +635,9 @@ as_result as_client_diagnose(const struct as_client *c,
  * appears only redacted.
  *
  * The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_diagnosis_json(const struct as_diagnosis *d);
 
@@ -568,17 +646,26 @@ const char *as_diagnosis_json(const struct as_diagnosis *d);
  * check that is not ok, a one-line fix (what `authsignal-terminal doctor` prints).
  *
  * The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_diagnosis_text(const struct as_diagnosis *d);
 
 /**
  * True when no check failed (warnings allowed); false when one did or `d` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 bool as_diagnosis_passed(const struct as_diagnosis *d);
 
 /**
  * Frees a diagnosis. NULL is accepted and does nothing. The diagnosis and every string
  * borrowed from it must not be used afterwards.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_diagnosis_free(struct as_diagnosis *d);
 
@@ -654,6 +741,9 @@ const char *as_version(void);
  * unchanged. This function returns only after every call of the previous callback in
  * flight on other threads has returned, so the previous `user_data` may be freed as soon
  * as it returns. Gives `AS_RESULT_INVALID_ARGUMENT` for a `max_level` outside 1 to 4.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_result as_set_log_callback(as_log_callback callback, void *user_data, unsigned int max_level);
 
@@ -661,12 +751,18 @@ as_result as_set_log_callback(as_log_callback callback, void *user_data, unsigne
  * The session's challenge id (the API's `challengeId`), used to read or wait for it.
  *
  * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_payment_session_challenge_id(const struct as_payment_session *s);
 
 /**
  * The session's status; `AS_PAYMENT_STATUS_UNKNOWN` for a status this version does not
  * know (see `as_payment_session_status_str`) and when `s` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 as_payment_status as_payment_session_status(const struct as_payment_session *s);
 
@@ -674,6 +770,9 @@ as_payment_status as_payment_session_status(const struct as_payment_session *s);
  * The session's status exactly as the server sent it, e.g. "PENDING".
  *
  * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_payment_session_status_str(const struct as_payment_session *s);
 
@@ -681,12 +780,18 @@ const char *as_payment_session_status_str(const struct as_payment_session *s);
  * The POS reference the server returned, or NULL when it returned none.
  *
  * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_payment_session_reference(const struct as_payment_session *s);
 
 /**
  * Frees a session. NULL is accepted and does nothing. The session and every string
  * borrowed from it must not be used afterwards.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 void as_payment_session_free(struct as_payment_session *s);
 

@@ -38,6 +38,7 @@ mod client;
 mod diagnose;
 mod endpoint;
 mod error;
+#[doc(hidden)]
 pub mod ffi;
 mod log;
 mod money;

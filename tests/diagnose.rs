@@ -68,28 +68,32 @@ fn c_diagnosis_gives_json_and_text() {
     let unpaired = CString::new(format!("unpaired_{SECRET}")).unwrap();
     let mut d = std::ptr::null_mut();
     assert_eq!(
-        as_client_diagnose(client.0, unpaired.as_ptr(), &mut d),
+        unsafe { as_client_diagnose(client.0, unpaired.as_ptr(), &mut d) },
         as_result::Ok
     );
-    assert!(!as_diagnosis_passed(d), "a refused id fails the diagnosis");
-    let json: serde_json::Value = serde_json::from_str(&text(as_diagnosis_json(d))).unwrap();
+    assert!(
+        !unsafe { as_diagnosis_passed(d) },
+        "a refused id fails the diagnosis"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&text(unsafe { as_diagnosis_json(d) })).unwrap();
     assert_eq!(json["passed"], false);
     assert_eq!(json["terminal_id"]["accepted"], false);
     assert_eq!(json["checks"][6]["name"], "terminal_id");
     assert_eq!(json["checks"][6]["verdict"], "fail");
-    let human = text(as_diagnosis_text(d));
+    let human = text(unsafe { as_diagnosis_text(d) });
     assert!(human.contains("[ fail ] terminal_id"), "{human}");
     assert!(human.contains("No payment was started."));
     assert!(!human.contains(SECRET) && !json.to_string().contains(SECRET));
-    as_diagnosis_free(d);
+    unsafe { as_diagnosis_free(d) };
 
     // No terminal id: that check is skipped, the rest pass.
     assert_eq!(
-        as_client_diagnose(client.0, std::ptr::null(), &mut d),
+        unsafe { as_client_diagnose(client.0, std::ptr::null(), &mut d) },
         as_result::Ok
     );
-    assert!(as_diagnosis_passed(d));
-    as_diagnosis_free(d);
+    assert!(unsafe { as_diagnosis_passed(d) });
+    unsafe { as_diagnosis_free(d) };
     assert_eq!(
         sim.stats().requests,
         3,
@@ -101,7 +105,7 @@ fn c_diagnosis_gives_json_and_text() {
 fn c_diagnosis_refuses_null() {
     let mut d = std::ptr::null_mut();
     assert_eq!(
-        as_client_diagnose(std::ptr::null(), std::ptr::null(), &mut d),
+        unsafe { as_client_diagnose(std::ptr::null(), std::ptr::null(), &mut d) },
         as_result::InvalidArgument
     );
     assert!(d.is_null());
@@ -112,17 +116,17 @@ fn c_diagnosis_refuses_null() {
     .unwrap();
     let client = c_client(sim.base_url(), None, NORMAL);
     assert_eq!(
-        as_client_diagnose(client.0, std::ptr::null(), std::ptr::null_mut()),
+        unsafe { as_client_diagnose(client.0, std::ptr::null(), std::ptr::null_mut()) },
         as_result::InvalidArgument
     );
     let bad = b"\xff\xfe\0";
     assert_eq!(
-        as_client_diagnose(client.0, bad.as_ptr().cast(), &mut d),
+        unsafe { as_client_diagnose(client.0, bad.as_ptr().cast(), &mut d) },
         as_result::InvalidArgument
     );
     assert!(d.is_null());
-    assert!(as_diagnosis_json(std::ptr::null()).is_null());
-    assert!(as_diagnosis_text(std::ptr::null()).is_null());
-    assert!(!as_diagnosis_passed(std::ptr::null()));
-    as_diagnosis_free(std::ptr::null_mut());
+    assert!(unsafe { as_diagnosis_json(std::ptr::null()) }.is_null());
+    assert!(unsafe { as_diagnosis_text(std::ptr::null()) }.is_null());
+    assert!(!unsafe { as_diagnosis_passed(std::ptr::null()) });
+    unsafe { as_diagnosis_free(std::ptr::null_mut()) };
 }

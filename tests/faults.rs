@@ -630,25 +630,29 @@ fn call_c(client: &common::CClient, case: &Case, id: &str, challenge: &str) -> S
     // A dangling value: the library must overwrite it with NULL on failure.
     let mut out: *mut as_payment_session = std::ptr::NonNull::dangling().as_ptr();
     let r = match case.call {
-        Call::Create => as_client_create_payment_session_minor(
-            client.0,
-            id.as_ptr(),
-            500,
-            c"USD".as_ptr(),
-            c"order-1".as_ptr(),
-            &mut out,
-        ),
-        Call::Get => {
+        Call::Create => unsafe {
+            as_client_create_payment_session_minor(
+                client.0,
+                id.as_ptr(),
+                500,
+                c"USD".as_ptr(),
+                c"order-1".as_ptr(),
+                &mut out,
+            )
+        },
+        Call::Get => unsafe {
             as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out)
-        }
-        Call::Wait => as_client_wait_payment_session(
-            client.0,
-            id.as_ptr(),
-            challenge.as_ptr(),
-            case.wait_ms,
-            std::ptr::null(),
-            &mut out,
-        ),
+        },
+        Call::Wait => unsafe {
+            as_client_wait_payment_session(
+                client.0,
+                id.as_ptr(),
+                challenge.as_ptr(),
+                case.wait_ms,
+                std::ptr::null(),
+                &mut out,
+            )
+        },
     };
     let last = last_error();
     if r == as_result::Ok {
@@ -658,7 +662,7 @@ fn call_c(client: &common::CClient, case: &Case, id: &str, challenge: &str) -> S
         let status = unsafe { CStr::from_ptr(as_payment_session_status_str(out)) }
             .to_string_lossy()
             .into_owned();
-        as_payment_session_free(out);
+        unsafe { as_payment_session_free(out) };
         return blank(format!("OK {status}"));
     }
     assert!(out.is_null(), "{}: out is NULL on failure", case.scenario);
@@ -679,15 +683,17 @@ fn call_c(client: &common::CClient, case: &Case, id: &str, challenge: &str) -> S
 fn next_c(client: &common::CClient, n: usize) -> String {
     let id = CString::new(tid(n, "_next")).unwrap();
     let mut out = std::ptr::null_mut();
-    let r = as_client_create_payment_session_minor(
-        client.0,
-        id.as_ptr(),
-        100,
-        c"EUR".as_ptr(),
-        std::ptr::null(),
-        &mut out,
-    );
-    as_payment_session_free(out);
+    let r = unsafe {
+        as_client_create_payment_session_minor(
+            client.0,
+            id.as_ptr(),
+            100,
+            c"EUR".as_ptr(),
+            std::ptr::null(),
+            &mut out,
+        )
+    };
+    unsafe { as_payment_session_free(out) };
     result_name(r as u32)
 }
 
@@ -790,16 +796,18 @@ fn a_connection_the_server_closed_while_idle_is_not_used_again() {
                 for _ in 0..2 {
                     let cid = CString::new(id.clone()).unwrap();
                     let mut out = std::ptr::null_mut();
-                    let r = as_client_create_payment_session_minor(
-                        client.0,
-                        cid.as_ptr(),
-                        100,
-                        c"USD".as_ptr(),
-                        std::ptr::null(),
-                        &mut out,
-                    );
+                    let r = unsafe {
+                        as_client_create_payment_session_minor(
+                            client.0,
+                            cid.as_ptr(),
+                            100,
+                            c"USD".as_ptr(),
+                            std::ptr::null(),
+                            &mut out,
+                        )
+                    };
                     assert_eq!(r, as_result::Ok, "round {round}: {}", last_error().message);
-                    as_payment_session_free(out);
+                    unsafe { as_payment_session_free(out) };
                     // Longer than the server's idle limit: it closes the connection.
                     std::thread::sleep(Duration::from_millis(400));
                 }

@@ -114,11 +114,11 @@ fn check_session_call(r: as_result, out: *mut as_payment_session, strings: &[&Ar
     assert_ne!(r, as_result::Internal, "a caught panic: {}", last_message());
     if r == as_result::Ok {
         assert!(!out.is_null());
-        assert!(!as_payment_session_challenge_id(out).is_null());
-        assert!(!as_payment_session_status_str(out).is_null());
-        let _ = as_payment_session_status(out);
-        let _ = as_payment_session_reference(out);
-        as_payment_session_free(out);
+        assert!(!unsafe { as_payment_session_challenge_id(out) }.is_null());
+        assert!(!unsafe { as_payment_session_status_str(out) }.is_null());
+        let _ = unsafe { as_payment_session_status(out) };
+        let _ = unsafe { as_payment_session_reference(out) };
+        unsafe { as_payment_session_free(out) };
     } else {
         assert!(out.is_null(), "out is NULL on failure ({r:?})");
         let message = last_message();
@@ -167,15 +167,15 @@ proptest! {
     ) {
         let c: *const as_client = if null_client { std::ptr::null() } else { client().0 };
         let mut out = dangling();
-        let r = as_client_create_payment_session(
-            c, id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out);
+        let r = unsafe { as_client_create_payment_session(
+            c, id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &currency]);
         if !amount.is_finite() || amount <= 0.0 {
             prop_assert_ne!(r, as_result::Ok);
         }
         // The out-param itself NULL: refused, nothing written anywhere.
-        let r = as_client_create_payment_session(
-            c, id.ptr(), amount, currency.ptr(), reference.ptr(), std::ptr::null_mut());
+        let r = unsafe { as_client_create_payment_session(
+            c, id.ptr(), amount, currency.ptr(), reference.ptr(), std::ptr::null_mut()) };
         prop_assert_eq!(r, as_result::InvalidArgument);
     }
 
@@ -184,8 +184,8 @@ proptest! {
         id in arg(), amount in any::<i64>(), currency in arg(), reference in arg(),
     ) {
         let mut out = dangling();
-        let r = as_client_create_payment_session_minor(
-            client().0, id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out);
+        let r = unsafe { as_client_create_payment_session_minor(
+            client().0, id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &currency]);
         if amount <= 0 {
             prop_assert_ne!(r, as_result::Ok);
@@ -198,18 +198,18 @@ proptest! {
         cancelled in any::<bool>(),
     ) {
         let mut out = dangling();
-        let r = as_client_get_payment_session(client().0, id.ptr(), challenge.ptr(), &mut out);
+        let r = unsafe { as_client_get_payment_session(client().0, id.ptr(), challenge.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &challenge]);
         // A pre-cancelled token bounds any long wait on a real, pending session.
         let token = as_cancel_token_new();
         if cancelled || timeout_ms > 2000 {
-            as_cancel_token_cancel(token);
+            unsafe { as_cancel_token_cancel(token) };
         }
         let mut out = dangling();
-        let r = as_client_wait_payment_session(
-            client().0, id.ptr(), challenge.ptr(), timeout_ms, token, &mut out);
+        let r = unsafe { as_client_wait_payment_session(
+            client().0, id.ptr(), challenge.ptr(), timeout_ms, token, &mut out) };
         check_session_call(r, out, &[&id, &challenge]);
-        as_cancel_token_free(token);
+        unsafe { as_cancel_token_free(token) };
     }
 
     #[test]
@@ -219,22 +219,22 @@ proptest! {
     ) {
         sim();
         let mut out = dangling();
-        let r = as_create_payment_session(id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out);
+        let r = unsafe { as_create_payment_session(id.ptr(), amount, currency.ptr(), reference.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &currency]);
         let mut out = dangling();
-        let r = as_create_payment_session_minor(id.ptr(), minor, currency.ptr(), reference.ptr(), &mut out);
+        let r = unsafe { as_create_payment_session_minor(id.ptr(), minor, currency.ptr(), reference.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &currency]);
         let mut out = dangling();
-        let r = as_get_payment_session(id.ptr(), challenge.ptr(), &mut out);
+        let r = unsafe { as_get_payment_session(id.ptr(), challenge.ptr(), &mut out) };
         check_session_call(r, out, &[&id, &challenge]);
         // A pre-cancelled token bounds the wait on a real, pending session.
         let token = as_cancel_token_new();
-        as_cancel_token_cancel(token);
+        unsafe { as_cancel_token_cancel(token) };
         let mut out = dangling();
-        let r = as_wait_payment_session(id.ptr(), challenge.ptr(), 1000, token, &mut out);
+        let r = unsafe { as_wait_payment_session(id.ptr(), challenge.ptr(), 1000, token, &mut out) };
         check_session_call(r, out, &[&id, &challenge]);
-        as_cancel_token_free(token);
-        let e = as_currency_exponent(currency.ptr());
+        unsafe { as_cancel_token_free(token) };
+        let e = unsafe { as_currency_exponent(currency.ptr()) };
         prop_assert!(e == -1 || (0..=4).contains(&e));
         if currency.text().is_none() {
             prop_assert_eq!(e, -1);
@@ -249,43 +249,43 @@ proptest! {
         system_roots in any::<bool>(),
     ) {
         let mut o: *mut as_client_options = std::ptr::null_mut();
-        prop_assert_eq!(as_client_options_new(&mut o), as_result::Ok);
-        let r = as_client_options_set_region(o, region);
+        prop_assert_eq!(unsafe { as_client_options_new(&mut o) }, as_result::Ok);
+        let r = unsafe { as_client_options_set_region(o, region) };
         prop_assert_eq!(r, if region <= 3 { as_result::Ok } else { as_result::InvalidArgument });
-        check_plain(as_client_options_set_base_url(o, base_url.ptr()), &[&base_url]);
+        check_plain(unsafe { as_client_options_set_base_url(o, base_url.ptr()) }, &[&base_url]);
         if let Some(url) = base_url.text() {
-            let r = as_client_options_set_base_url(o, base_url.ptr());
+            let r = unsafe { as_client_options_set_base_url(o, base_url.ptr()) };
             let lower = url.to_ascii_lowercase();
             if lower.starts_with("http://") && !lower.starts_with("http://127.")
                 && !lower.starts_with("http://localhost") && !lower.starts_with("http://[::1]") {
                 prop_assert_eq!(r, as_result::InvalidArgument, "plain http off loopback");
             }
         }
-        check_plain(as_client_options_set_ca_file(o, ca_file.ptr()), &[&ca_file]);
-        check_plain(as_client_options_set_proxy(o, proxy.ptr()), &[&proxy]);
-        check_plain(as_client_options_set_user_agent_suffix(o, suffix.ptr()), &[&suffix]);
+        check_plain(unsafe { as_client_options_set_ca_file(o, ca_file.ptr()) }, &[&ca_file]);
+        check_plain(unsafe { as_client_options_set_proxy(o, proxy.ptr()) }, &[&proxy]);
+        check_plain(unsafe { as_client_options_set_user_agent_suffix(o, suffix.ptr()) }, &[&suffix]);
         let ok_timeout = |ms: u32| (1..=600_000).contains(&ms);
-        prop_assert_eq!(as_client_options_set_connect_timeout_ms(o, connect) == as_result::Ok, ok_timeout(connect));
-        prop_assert_eq!(as_client_options_set_request_timeout_ms(o, request) == as_result::Ok, ok_timeout(request));
-        prop_assert_eq!(as_client_options_set_poll_interval_ms(o, poll) == as_result::Ok, (100..=600_000).contains(&poll));
-        prop_assert_eq!(as_client_options_set_use_system_roots(o, system_roots), as_result::Ok);
+        prop_assert_eq!(unsafe { as_client_options_set_connect_timeout_ms(o, connect) } == as_result::Ok, ok_timeout(connect));
+        prop_assert_eq!(unsafe { as_client_options_set_request_timeout_ms(o, request) } == as_result::Ok, ok_timeout(request));
+        prop_assert_eq!(unsafe { as_client_options_set_poll_interval_ms(o, poll) } == as_result::Ok, (100..=600_000).contains(&poll));
+        prop_assert_eq!(unsafe { as_client_options_set_use_system_roots(o, system_roots) }, as_result::Ok);
         // Building a client from whatever was accepted: a documented result, never a crash.
         let mut c: *mut as_client = std::ptr::NonNull::dangling().as_ptr();
-        let r = as_client_new(o, &mut c);
+        let r = unsafe { as_client_new(o, &mut c) };
         prop_assert!(matches!(r, as_result::Ok | as_result::InvalidArgument), "{:?}", r);
         if r == as_result::Ok {
             prop_assert!(!c.is_null());
         } else {
             prop_assert!(c.is_null());
         }
-        as_client_free(c);
-        as_client_options_free(o);
+        unsafe { as_client_free(c) };
+        unsafe { as_client_options_free(o) };
         // NULL options everywhere.
         let null = std::ptr::null_mut();
-        prop_assert_eq!(as_client_options_set_region(null, region), as_result::InvalidArgument);
-        prop_assert_eq!(as_client_options_set_base_url(null, base_url.ptr()), as_result::InvalidArgument);
-        prop_assert_eq!(as_client_options_set_connect_timeout_ms(null, connect), as_result::InvalidArgument);
-        prop_assert_eq!(as_client_options_set_use_system_roots(null, system_roots), as_result::InvalidArgument);
+        prop_assert_eq!(unsafe { as_client_options_set_region(null, region) }, as_result::InvalidArgument);
+        prop_assert_eq!(unsafe { as_client_options_set_base_url(null, base_url.ptr()) }, as_result::InvalidArgument);
+        prop_assert_eq!(unsafe { as_client_options_set_connect_timeout_ms(null, connect) }, as_result::InvalidArgument);
+        prop_assert_eq!(unsafe { as_client_options_set_use_system_roots(null, system_roots) }, as_result::InvalidArgument);
     }
 
     #[test]
@@ -297,7 +297,7 @@ proptest! {
             prop_assert_eq!(name, "AS_RESULT_UNKNOWN");
         }
         // A NULL callback with any level: off, or refused; never a crash.
-        let r = as_set_log_callback(None, std::ptr::null_mut(), n);
+        let r = unsafe { as_set_log_callback(None, std::ptr::null_mut(), n) };
         prop_assert_eq!(r, if (1..=4).contains(&n) { as_result::Ok } else { as_result::InvalidArgument });
     }
 }
@@ -306,39 +306,43 @@ proptest! {
 fn null_everywhere_else() {
     let mut out = dangling();
     assert_eq!(
-        as_client_new(std::ptr::null(), std::ptr::null_mut()),
+        unsafe { as_client_new(std::ptr::null(), std::ptr::null_mut()) },
         as_result::InvalidArgument
     );
     assert_eq!(
-        as_client_options_new(std::ptr::null_mut()),
+        unsafe { as_client_options_new(std::ptr::null_mut()) },
         as_result::InvalidArgument
     );
     assert_eq!(
-        as_client_get_payment_session(std::ptr::null(), c"t".as_ptr(), c"c".as_ptr(), &mut out),
+        unsafe {
+            as_client_get_payment_session(std::ptr::null(), c"t".as_ptr(), c"c".as_ptr(), &mut out)
+        },
         as_result::InvalidArgument
     );
     assert!(out.is_null());
     let mut out = dangling();
     assert_eq!(
-        as_client_wait_payment_session(
-            std::ptr::null(),
-            c"t".as_ptr(),
-            c"c".as_ptr(),
-            10,
-            std::ptr::null(),
-            &mut out
-        ),
+        unsafe {
+            as_client_wait_payment_session(
+                std::ptr::null(),
+                c"t".as_ptr(),
+                c"c".as_ptr(),
+                10,
+                std::ptr::null(),
+                &mut out,
+            )
+        },
         as_result::InvalidArgument
     );
     assert!(out.is_null());
-    assert!(as_payment_session_challenge_id(std::ptr::null()).is_null());
-    assert!(as_payment_session_status_str(std::ptr::null()).is_null());
-    assert!(as_payment_session_reference(std::ptr::null()).is_null());
-    as_payment_session_free(std::ptr::null_mut());
-    as_client_free(std::ptr::null_mut());
-    as_client_options_free(std::ptr::null_mut());
-    as_cancel_token_cancel(std::ptr::null());
-    as_cancel_token_free(std::ptr::null_mut());
+    assert!(unsafe { as_payment_session_challenge_id(std::ptr::null()) }.is_null());
+    assert!(unsafe { as_payment_session_status_str(std::ptr::null()) }.is_null());
+    assert!(unsafe { as_payment_session_reference(std::ptr::null()) }.is_null());
+    unsafe { as_payment_session_free(std::ptr::null_mut()) };
+    unsafe { as_client_free(std::ptr::null_mut()) };
+    unsafe { as_client_options_free(std::ptr::null_mut()) };
+    unsafe { as_cancel_token_cancel(std::ptr::null()) };
+    unsafe { as_cancel_token_free(std::ptr::null_mut()) };
     // SAFETY: a static string.
     assert!(!unsafe { CStr::from_ptr(as_version()) }
         .to_bytes()

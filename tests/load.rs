@@ -77,14 +77,16 @@ fn sixteen_threads_ten_thousand_calls_with_flat_memory() {
                     let c_reference = CString::new(reference.clone()).unwrap();
                     let challenge = if t % 2 == 1 {
                         let mut s = std::ptr::null_mut();
-                        let r = as_client_create_payment_session_minor(
-                            c.0,
-                            cid.as_ptr(),
-                            (made + 1) as i64,
-                            c"USD".as_ptr(),
-                            c_reference.as_ptr(),
-                            &mut s,
-                        );
+                        let r = unsafe {
+                            as_client_create_payment_session_minor(
+                                c.0,
+                                cid.as_ptr(),
+                                (made + 1) as i64,
+                                c"USD".as_ptr(),
+                                c_reference.as_ptr(),
+                                &mut s,
+                            )
+                        };
                         if r != as_result::Ok {
                             wrong.fetch_add(1, Ordering::SeqCst);
                             made += 1;
@@ -94,20 +96,22 @@ fn sixteen_threads_ten_thousand_calls_with_flat_memory() {
                         let challenge =
                             unsafe { CStr::from_ptr(as_payment_session_challenge_id(s)) }
                                 .to_owned();
-                        as_payment_session_free(s);
+                        unsafe { as_payment_session_free(s) };
                         let mut g = std::ptr::null_mut();
-                        let r = as_client_get_payment_session(
-                            c.0,
-                            cid.as_ptr(),
-                            challenge.as_ptr(),
-                            &mut g,
-                        );
+                        let r = unsafe {
+                            as_client_get_payment_session(
+                                c.0,
+                                cid.as_ptr(),
+                                challenge.as_ptr(),
+                                &mut g,
+                            )
+                        };
                         // SAFETY: a live session on success.
                         let ok = r == as_result::Ok
                             && unsafe { CStr::from_ptr(as_payment_session_status_str(g)) }
                                 .to_bytes()
                                 == b"PENDING";
-                        as_payment_session_free(g);
+                        unsafe { as_payment_session_free(g) };
                         if !ok {
                             wrong.fetch_add(1, Ordering::SeqCst);
                         }

@@ -42,31 +42,38 @@ fn the_log_callback_reports_requests_statuses_retries_and_timings() {
     let user_data = 0x5eed_usize as *mut c_void;
 
     assert_eq!(
-        as_set_log_callback(Some(sink), user_data, 0),
+        unsafe { as_set_log_callback(Some(sink), user_data, 0) },
         as_result::InvalidArgument
     );
     assert_eq!(
-        as_set_log_callback(Some(sink), user_data, 5),
+        unsafe { as_set_log_callback(Some(sink), user_data, 5) },
         as_result::InvalidArgument
     );
-    assert_eq!(as_set_log_callback(Some(sink), user_data, 4), as_result::Ok);
+    assert_eq!(
+        unsafe { as_set_log_callback(Some(sink), user_data, 4) },
+        as_result::Ok
+    );
     take_lines();
 
     let mut s = std::ptr::null_mut();
-    let r = as_client_create_payment_session_minor(
-        client.0,
-        id.as_ptr(),
-        1250,
-        c"USD".as_ptr(),
-        c"order-secret-ref".as_ptr(),
-        &mut s,
-    );
+    let r = unsafe {
+        as_client_create_payment_session_minor(
+            client.0,
+            id.as_ptr(),
+            1250,
+            c"USD".as_ptr(),
+            c"order-secret-ref".as_ptr(),
+            &mut s,
+        )
+    };
     assert_eq!(r, as_result::Ok);
     // SAFETY: a live session; copied at once.
     let challenge = unsafe { CStr::from_ptr(as_payment_session_challenge_id(s)) }.to_owned();
-    as_payment_session_free(s);
+    unsafe { as_payment_session_free(s) };
     let mut out = std::ptr::null_mut();
-    let r = as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out);
+    let r = unsafe {
+        as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out)
+    };
     assert_eq!(r, as_result::ServerError);
 
     let lines = take_lines();
@@ -90,8 +97,13 @@ fn the_log_callback_reports_requests_statuses_retries_and_timings() {
     }
 
     // Warn and above only.
-    assert_eq!(as_set_log_callback(Some(sink), user_data, 2), as_result::Ok);
-    let r = as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out);
+    assert_eq!(
+        unsafe { as_set_log_callback(Some(sink), user_data, 2) },
+        as_result::Ok
+    );
+    let r = unsafe {
+        as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out)
+    };
     assert_eq!(r, as_result::ServerError);
     let lines = take_lines();
     assert!(!lines.is_empty());
@@ -101,10 +113,12 @@ fn the_log_callback_reports_requests_statuses_retries_and_timings() {
 
     // Off.
     assert_eq!(
-        as_set_log_callback(None, std::ptr::null_mut(), 4),
+        unsafe { as_set_log_callback(None, std::ptr::null_mut(), 4) },
         as_result::Ok
     );
-    let r = as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out);
+    let r = unsafe {
+        as_client_get_payment_session(client.0, id.as_ptr(), challenge.as_ptr(), &mut out)
+    };
     assert_eq!(r, as_result::ServerError);
     assert!(take_lines().is_empty(), "NULL turns logging off");
 }

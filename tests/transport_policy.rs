@@ -47,14 +47,14 @@ fn plain_http_is_refused_off_loopback_in_rust_and_c() {
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{url}");
         let mut o = std::ptr::null_mut();
-        assert_eq!(as_client_options_new(&mut o), as_result::Ok);
+        assert_eq!(unsafe { as_client_options_new(&mut o) }, as_result::Ok);
         let c = CString::new(url).unwrap();
         assert_eq!(
-            as_client_options_set_base_url(o, c.as_ptr()),
+            unsafe { as_client_options_set_base_url(o, c.as_ptr()) },
             as_result::InvalidArgument,
             "{url}"
         );
-        as_client_options_free(o);
+        unsafe { as_client_options_free(o) };
     }
     for url in [
         "http://127.0.0.1:1/v1",

@@ -28,8 +28,11 @@ pub extern "C" fn as_cancel_token_new() -> *mut as_cancel_token {
 ///
 /// The API has no cancel endpoint: the terminal's prompt stays until the customer acts or
 /// it expires.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_cancel_token_cancel(t: *const as_cancel_token) {
+pub unsafe extern "C" fn as_cancel_token_cancel(t: *const as_cancel_token) {
     ffi_panic_boundary! { "as_cancel_token_cancel",
         // SAFETY: t is NULL or a live token made by this library.
         if let Some(t) = unsafe { t.as_ref() } {
@@ -39,8 +42,11 @@ pub extern "C" fn as_cancel_token_cancel(t: *const as_cancel_token) {
 }
 
 /// Frees a token. NULL is accepted and does nothing. No wait may still be using it.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_cancel_token_free(t: *mut as_cancel_token) {
+pub unsafe extern "C" fn as_cancel_token_free(t: *mut as_cancel_token) {
     ffi_panic_boundary! { "as_cancel_token_free",
         // SAFETY: t is NULL or a token made by this library, given back once.
         unsafe { free_box(t) }

@@ -38,8 +38,11 @@ pub(crate) fn deliver_session(
 /// On success `*out` receives the client; the caller owns it and must free it with
 /// `as_client_free`. On failure `*out` is set to NULL (`AS_RESULT_INVALID_ARGUMENT` when
 /// the CA file cannot be read or the system trust store is empty).
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_new(
+pub unsafe extern "C" fn as_client_new(
     options: *const as_client_options,
     out: *mut *mut as_client,
 ) -> as_result {
@@ -71,8 +74,11 @@ pub extern "C" fn as_client_new(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once on one client.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_create_payment_session(
+pub unsafe extern "C" fn as_client_create_payment_session(
     c: *const as_client,
     terminal_id: *const c_char,
     amount: f64,
@@ -101,8 +107,11 @@ pub extern "C" fn as_client_create_payment_session(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once on one client.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_create_payment_session_minor(
+pub unsafe extern "C" fn as_client_create_payment_session_minor(
     c: *const as_client,
     terminal_id: *const c_char,
     amount_minor: i64,
@@ -132,8 +141,11 @@ pub extern "C" fn as_client_create_payment_session_minor(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once on one client.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_get_payment_session(
+pub unsafe extern "C" fn as_client_get_payment_session(
     c: *const as_client,
     terminal_id: *const c_char,
     challenge_id: *const c_char,
@@ -165,8 +177,11 @@ pub extern "C" fn as_client_get_payment_session(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once on one client.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_wait_payment_session(
+pub unsafe extern "C" fn as_client_wait_payment_session(
     c: *const as_client,
     terminal_id: *const c_char,
     challenge_id: *const c_char,
@@ -196,8 +211,11 @@ pub extern "C" fn as_client_wait_payment_session(
 /// Frees a client and closes its connections: when it returns, no socket of the client is
 /// open and no thread of the library runs for it. NULL is accepted and does nothing. No
 /// call on it may still be running.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_free(c: *mut as_client) {
+pub unsafe extern "C" fn as_client_free(c: *mut as_client) {
     ffi_panic_boundary! { "as_client_free",
         // SAFETY: c is NULL or a client made by this library, given back once.
         unsafe { free_box(c) }

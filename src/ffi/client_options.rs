@@ -38,8 +38,11 @@ pub struct as_client_options {
 ///
 /// On success `*out` receives the options; the caller owns them and must free them with
 /// `as_client_options_free`. On failure `*out` is set to NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_new(out: *mut *mut as_client_options) -> as_result {
+pub unsafe extern "C" fn as_client_options_new(out: *mut *mut as_client_options) -> as_result {
     ffi_panic_boundary! { "as_client_options_new",
         // SAFETY: out is NULL or writable, as the header requires.
         let out = try_arg!(unsafe { out_param(out, "out") });
@@ -59,8 +62,11 @@ fn change(
 
 /// Talks to this region's base URL, replacing any base URL set before. `region` is one
 /// of the `as_region` values; any other number gives `AS_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_region(
+pub unsafe extern "C" fn as_client_options_set_region(
     o: *mut as_client_options,
     region: c_uint,
 ) -> as_result {
@@ -84,8 +90,11 @@ pub extern "C" fn as_client_options_set_region(
 /// hosts (127.0.0.0/8, ::1, localhost). Replaces any region set before.
 ///
 /// The string is copied; the caller keeps ownership of `base_url`.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_base_url(
+pub unsafe extern "C" fn as_client_options_set_base_url(
     o: *mut as_client_options,
     base_url: *const c_char,
 ) -> as_result {
@@ -98,8 +107,11 @@ pub extern "C" fn as_client_options_set_base_url(
 
 /// The time allowed to open a connection, TCP and TLS handshake included (default 5000
 /// ms). From 1 ms to 600000 ms (10 minutes).
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_connect_timeout_ms(
+pub unsafe extern "C" fn as_client_options_set_connect_timeout_ms(
     o: *mut as_client_options,
     ms: u32,
 ) -> as_result {
@@ -110,8 +122,11 @@ pub extern "C" fn as_client_options_set_connect_timeout_ms(
 
 /// The time allowed for one whole request, from connecting to the last byte of the
 /// answer (default 10000 ms). From 1 ms to 600000 ms (10 minutes).
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_request_timeout_ms(
+pub unsafe extern "C" fn as_client_options_set_request_timeout_ms(
     o: *mut as_client_options,
     ms: u32,
 ) -> as_result {
@@ -122,8 +137,11 @@ pub extern "C" fn as_client_options_set_request_timeout_ms(
 
 /// The pause between two reads of a pending session in `as_client_wait_payment_session`
 /// (default 1000 ms). From 100 ms to 600000 ms.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_poll_interval_ms(
+pub unsafe extern "C" fn as_client_options_set_poll_interval_ms(
     o: *mut as_client_options,
     ms: u32,
 ) -> as_result {
@@ -137,8 +155,11 @@ pub extern "C" fn as_client_options_set_poll_interval_ms(
 /// with `AS_RESULT_INVALID_ARGUMENT` if it cannot be read or holds no certificate.
 ///
 /// The string is copied; the caller keeps ownership of `pem_path`.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_ca_file(
+pub unsafe extern "C" fn as_client_options_set_ca_file(
     o: *mut as_client_options,
     pem_path: *const c_char,
 ) -> as_result {
@@ -151,8 +172,11 @@ pub extern "C" fn as_client_options_set_ca_file(
 
 /// true: trust the operating system's certificate store instead of Mozilla's roots
 /// (for corporate proxies that inspect TLS with their own CA). Default false.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_use_system_roots(
+pub unsafe extern "C" fn as_client_options_set_use_system_roots(
     o: *mut as_client_options,
     enabled: bool,
 ) -> as_result {
@@ -171,8 +195,11 @@ pub extern "C" fn as_client_options_set_use_system_roots(
 /// loopback or plain-http base URL never goes through a proxy.
 ///
 /// The string is copied; the caller keeps ownership of `proxy_url`.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_proxy(
+pub unsafe extern "C" fn as_client_options_set_proxy(
     o: *mut as_client_options,
     proxy_url: *const c_char,
 ) -> as_result {
@@ -187,8 +214,11 @@ pub extern "C" fn as_client_options_set_proxy(
 /// so the POS can be told apart in Authsignal's logs.
 ///
 /// The string is copied; the caller keeps ownership of `suffix`.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_set_user_agent_suffix(
+pub unsafe extern "C" fn as_client_options_set_user_agent_suffix(
     o: *mut as_client_options,
     suffix: *const c_char,
 ) -> as_result {
@@ -201,8 +231,11 @@ pub extern "C" fn as_client_options_set_user_agent_suffix(
 
 /// Frees options. NULL is accepted and does nothing. Clients made from them are not
 /// affected.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_options_free(o: *mut as_client_options) {
+pub unsafe extern "C" fn as_client_options_free(o: *mut as_client_options) {
     ffi_panic_boundary! { "as_client_options_free",
         // SAFETY: o is NULL or options made by this library, given back once.
         unsafe { free_box(o) }
@@ -217,13 +250,13 @@ mod tests {
     #[test]
     fn a_region_number_outside_the_enum_is_refused() {
         let mut o = std::ptr::null_mut();
-        assert_eq!(as_client_options_new(&mut o), as_result::Ok);
-        assert_eq!(as_client_options_set_region(o, 3), as_result::Ok);
+        assert_eq!(unsafe { as_client_options_new(&mut o) }, as_result::Ok);
+        assert_eq!(unsafe { as_client_options_set_region(o, 3) }, as_result::Ok);
         assert_eq!(
-            as_client_options_set_region(o, 4),
+            unsafe { as_client_options_set_region(o, 4) },
             as_result::InvalidArgument
         );
         assert_eq!(succeed(), as_result::Ok);
-        as_client_options_free(o);
+        unsafe { as_client_options_free(o) };
     }
 }

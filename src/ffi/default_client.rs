@@ -37,8 +37,11 @@ fn default_client() -> Result<&'static Client, Error> {
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_create_payment_session(
+pub unsafe extern "C" fn as_create_payment_session(
     terminal_id: *const c_char,
     amount: f64,
     currency: *const c_char,
@@ -63,8 +66,11 @@ pub extern "C" fn as_create_payment_session(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_create_payment_session_minor(
+pub unsafe extern "C" fn as_create_payment_session_minor(
     terminal_id: *const c_char,
     amount_minor: i64,
     currency: *const c_char,
@@ -91,8 +97,11 @@ pub extern "C" fn as_create_payment_session_minor(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_get_payment_session(
+pub unsafe extern "C" fn as_get_payment_session(
     terminal_id: *const c_char,
     challenge_id: *const c_char,
     out: *mut *mut as_payment_session,
@@ -115,8 +124,11 @@ pub extern "C" fn as_get_payment_session(
 /// On success `*out` receives the session; the caller owns it and must free it with
 /// `as_payment_session_free`. On failure `*out` is set to NULL. Safe to call from many
 /// threads at once.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_wait_payment_session(
+pub unsafe extern "C" fn as_wait_payment_session(
     terminal_id: *const c_char,
     challenge_id: *const c_char,
     timeout_ms: u32,
@@ -146,8 +158,11 @@ pub extern "C" fn as_wait_payment_session(
 /// How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
 /// "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
 /// every create refuses too. Does not touch the last error.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_currency_exponent(currency: *const c_char) -> c_int {
+pub unsafe extern "C" fn as_currency_exponent(currency: *const c_char) -> c_int {
     ffi_panic_boundary! { "as_currency_exponent",
         // SAFETY: currency is NULL or a NUL-terminated string.
         match unsafe { arg_str(currency, "currency") } {

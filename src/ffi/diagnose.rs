@@ -48,8 +48,11 @@ impl From<Report> for as_diagnosis {
 /// On success `*out` receives the diagnosis; the caller owns it and must free it with
 /// `as_diagnosis_free`. On failure `*out` is set to NULL. Safe to call from many threads
 /// at once on one client.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_client_diagnose(
+pub unsafe extern "C" fn as_client_diagnose(
     c: *const as_client,
     terminal_id: *const c_char,
     out: *mut *mut as_diagnosis,
@@ -71,8 +74,11 @@ pub extern "C" fn as_client_diagnose(
 /// appears only redacted.
 ///
 /// The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_diagnosis_json(d: *const as_diagnosis) -> *const c_char {
+pub unsafe extern "C" fn as_diagnosis_json(d: *const as_diagnosis) -> *const c_char {
     ffi_panic_boundary! { "as_diagnosis_json",
         // SAFETY: d is NULL or a live diagnosis made by this library.
         unsafe { d.as_ref() }.map_or(std::ptr::null(), |d| d.json.as_ptr())
@@ -83,8 +89,11 @@ pub extern "C" fn as_diagnosis_json(d: *const as_diagnosis) -> *const c_char {
 /// check that is not ok, a one-line fix (what `authsignal-terminal doctor` prints).
 ///
 /// The string is borrowed from `d` and valid until `d` is freed. NULL when `d` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_diagnosis_text(d: *const as_diagnosis) -> *const c_char {
+pub unsafe extern "C" fn as_diagnosis_text(d: *const as_diagnosis) -> *const c_char {
     ffi_panic_boundary! { "as_diagnosis_text",
         // SAFETY: as above.
         unsafe { d.as_ref() }.map_or(std::ptr::null(), |d| d.text.as_ptr())
@@ -92,8 +101,11 @@ pub extern "C" fn as_diagnosis_text(d: *const as_diagnosis) -> *const c_char {
 }
 
 /// True when no check failed (warnings allowed); false when one did or `d` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_diagnosis_passed(d: *const as_diagnosis) -> bool {
+pub unsafe extern "C" fn as_diagnosis_passed(d: *const as_diagnosis) -> bool {
     ffi_panic_boundary! { "as_diagnosis_passed",
         // SAFETY: as above.
         unsafe { d.as_ref() }.is_some_and(|d| d.passed)
@@ -102,8 +114,11 @@ pub extern "C" fn as_diagnosis_passed(d: *const as_diagnosis) -> bool {
 
 /// Frees a diagnosis. NULL is accepted and does nothing. The diagnosis and every string
 /// borrowed from it must not be used afterwards.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_diagnosis_free(d: *mut as_diagnosis) {
+pub unsafe extern "C" fn as_diagnosis_free(d: *mut as_diagnosis) {
     ffi_panic_boundary! { "as_diagnosis_free",
         // SAFETY: d is NULL or a diagnosis made by this library, given back once.
         unsafe { free_box(d) }

@@ -265,8 +265,10 @@ mod tests {
         );
         let _ = as_result_name(0);
         let _ = as_version();
-        let _ = crate::ffi::default_client::as_currency_exponent(c"USD".as_ptr());
-        let _ = crate::ffi::payment_session::as_payment_session_challenge_id(std::ptr::null());
+        let _ = unsafe { crate::ffi::default_client::as_currency_exponent(c"USD".as_ptr()) };
+        let _ = unsafe {
+            crate::ffi::payment_session::as_payment_session_challenge_id(std::ptr::null())
+        };
         let _ = as_last_error_outcome_unknown();
         let _ = as_last_error_server_code();
         assert_eq!(as_last_error_http_status(), 503);

@@ -71,8 +71,11 @@ impl UserData {
 /// unchanged. This function returns only after every call of the previous callback in
 /// flight on other threads has returned, so the previous `user_data` may be freed as soon
 /// as it returns. Gives `AS_RESULT_INVALID_ARGUMENT` for a `max_level` outside 1 to 4.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_set_log_callback(
+pub unsafe extern "C" fn as_set_log_callback(
     callback: as_log_callback,
     user_data: *mut c_void,
     max_level: c_uint,

@@ -1,5 +1,9 @@
 //! The C ABI: thin functions over the Rust core, one module per C object.
 //!
+//! Not part of the Rust API (hidden from its documentation, no semver promise): Rust
+//! programs use [`Client`](crate::Client). It is reachable from Rust only so that this
+//! crate's tests can drive the C entry points as C does, through `unsafe`.
+//!
 //! Nothing here decides anything: each function checks its pointers, converts strings,
 //! calls the core, and turns the outcome into an `as_result` plus the thread's last error.
 //! Every function body runs inside [`ffi_panic_boundary!`], so a panic never crosses into
@@ -9,9 +13,10 @@
 //! out-params come last and are written only on success (set to NULL on failure); strings
 //! are NUL-terminated UTF-8; every `_free` accepts NULL; no pointer is trusted.
 
-// The extern functions take raw pointers from C and check each one before use; marking
-// them `unsafe fn` would change nothing for C callers.
-#![allow(clippy::not_unsafe_ptr_arg_deref)]
+// Every entry point that takes a pointer is an `unsafe extern "C" fn` with a `# Safety`
+// section (safe Rust cannot call it by mistake); inside, each unsafe operation still sits
+// in its own `unsafe` block with the reason it holds.
+#![deny(unsafe_op_in_unsafe_fn)]
 
 use std::ffi::{c_char, CStr};
 

@@ -67,8 +67,13 @@ impl TryFrom<PaymentSession> for as_payment_session {
 /// The session's challenge id (the API's `challengeId`), used to read or wait for it.
 ///
 /// The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_payment_session_challenge_id(s: *const as_payment_session) -> *const c_char {
+pub unsafe extern "C" fn as_payment_session_challenge_id(
+    s: *const as_payment_session,
+) -> *const c_char {
     ffi_panic_boundary! { "as_payment_session_challenge_id",
         // SAFETY: s is NULL or a live session made by this library.
         unsafe { s.as_ref() }.map_or(std::ptr::null(), |s| s.challenge_id.as_ptr())
@@ -77,8 +82,13 @@ pub extern "C" fn as_payment_session_challenge_id(s: *const as_payment_session) 
 
 /// The session's status; `AS_PAYMENT_STATUS_UNKNOWN` for a status this version does not
 /// know (see `as_payment_session_status_str`) and when `s` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_payment_session_status(s: *const as_payment_session) -> as_payment_status {
+pub unsafe extern "C" fn as_payment_session_status(
+    s: *const as_payment_session,
+) -> as_payment_status {
     ffi_panic_boundary! { "as_payment_session_status",
         // SAFETY: as above.
         unsafe { s.as_ref() }.map_or(as_payment_status::Unknown, |s| s.status)
@@ -88,8 +98,13 @@ pub extern "C" fn as_payment_session_status(s: *const as_payment_session) -> as_
 /// The session's status exactly as the server sent it, e.g. "PENDING".
 ///
 /// The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_payment_session_status_str(s: *const as_payment_session) -> *const c_char {
+pub unsafe extern "C" fn as_payment_session_status_str(
+    s: *const as_payment_session,
+) -> *const c_char {
     ffi_panic_boundary! { "as_payment_session_status_str",
         // SAFETY: as above.
         unsafe { s.as_ref() }.map_or(std::ptr::null(), |s| s.status_raw.as_ptr())
@@ -99,8 +114,13 @@ pub extern "C" fn as_payment_session_status_str(s: *const as_payment_session) ->
 /// The POS reference the server returned, or NULL when it returned none.
 ///
 /// The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_payment_session_reference(s: *const as_payment_session) -> *const c_char {
+pub unsafe extern "C" fn as_payment_session_reference(
+    s: *const as_payment_session,
+) -> *const c_char {
     ffi_panic_boundary! { "as_payment_session_reference",
         // SAFETY: as above.
         unsafe { s.as_ref() }
@@ -111,8 +131,11 @@ pub extern "C" fn as_payment_session_reference(s: *const as_payment_session) -> 
 
 /// Frees a session. NULL is accepted and does nothing. The session and every string
 /// borrowed from it must not be used afterwards.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
 #[no_mangle]
-pub extern "C" fn as_payment_session_free(s: *mut as_payment_session) {
+pub unsafe extern "C" fn as_payment_session_free(s: *mut as_payment_session) {
     ffi_panic_boundary! { "as_payment_session_free",
         // SAFETY: s is NULL or a session made by this library, given back once.
         unsafe { free_box(s) }

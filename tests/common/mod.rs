@@ -249,7 +249,7 @@ unsafe impl Sync for CClient {}
 
 impl Drop for CClient {
     fn drop(&mut self) {
-        as_client_free(self.0);
+        unsafe { as_client_free(self.0) };
     }
 }
 
@@ -268,31 +268,34 @@ pub const NORMAL: Timeouts = Timeouts {
 /// Builds a client through the C ABI, polling every 100 ms.
 pub fn c_client(base_url: &str, ca_file: Option<&Path>, t: Timeouts) -> CClient {
     let mut o = std::ptr::null_mut();
-    assert_eq!(as_client_options_new(&mut o), as_result::Ok);
+    assert_eq!(unsafe { as_client_options_new(&mut o) }, as_result::Ok);
     let url = CString::new(base_url).unwrap();
     assert_eq!(
-        as_client_options_set_base_url(o, url.as_ptr()),
+        unsafe { as_client_options_set_base_url(o, url.as_ptr()) },
         as_result::Ok
     );
     if let Some(ca) = ca_file {
         let ca = CString::new(ca.to_str().unwrap()).unwrap();
-        assert_eq!(as_client_options_set_ca_file(o, ca.as_ptr()), as_result::Ok);
+        assert_eq!(
+            unsafe { as_client_options_set_ca_file(o, ca.as_ptr()) },
+            as_result::Ok
+        );
     }
     assert_eq!(
-        as_client_options_set_connect_timeout_ms(o, t.connect_ms),
+        unsafe { as_client_options_set_connect_timeout_ms(o, t.connect_ms) },
         as_result::Ok
     );
     assert_eq!(
-        as_client_options_set_request_timeout_ms(o, t.request_ms),
+        unsafe { as_client_options_set_request_timeout_ms(o, t.request_ms) },
         as_result::Ok
     );
     assert_eq!(
-        as_client_options_set_poll_interval_ms(o, 100),
+        unsafe { as_client_options_set_poll_interval_ms(o, 100) },
         as_result::Ok
     );
     let mut c = std::ptr::null_mut();
-    let r = as_client_new(o, &mut c);
-    as_client_options_free(o);
+    let r = unsafe { as_client_new(o, &mut c) };
+    unsafe { as_client_options_free(o) };
     assert_eq!(r, as_result::Ok, "{}", last_error().message);
     CClient(c)
 }
