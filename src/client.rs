@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind};
+use crate::journal::{Journal, JournalEntry};
 use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
@@ -47,6 +48,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     poll_interval: Duration,
+    journal: Option<Journal>,
 }
 
 /// What happened to a request that is worth trying again.
@@ -57,12 +59,14 @@ enum Attempt {
 
 impl Client {
     /// Builds a client. Fails with [`ErrorKind::InvalidArgument`] when the CA file cannot
-    /// be read or the system trust store is empty.
+    /// be read or the system trust store is empty, and with [`ErrorKind::Journal`] when
+    /// a journal is set and cannot be opened.
     pub fn new(options: &ClientOptions) -> Result<Client, Error> {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(options)?,
                 poll_interval: options.poll_interval,
+                journal: Journal::open(&options.journal)?,
             }),
         })
     }
@@ -112,12 +116,46 @@ impl Client {
         let reference = validate::reference(reference)?;
         let body = create_body(&money, reference);
         let transport = &self.inner.transport;
-        retrying(("POST", CREATE_PATH), Limits::default(), || {
+        let journaled = match (&self.inner.journal, reference) {
+            (Some(journal), Some(reference)) => {
+                Some((journal, journal.begin(terminal_id, reference)?))
+            }
+            _ => None,
+        };
+        let result = retrying(("POST", CREATE_PATH), Limits::default(), || {
             judge(
                 Call::Create,
                 transport.post_json(CREATE_PATH, terminal_id, &body),
                 terminal_id,
             )
+        });
+        if let Some((journal, attempt)) = journaled {
+            journal.finish(attempt, &result);
+        }
+        result
+    }
+
+    /// What the journal knows about the last create for `reference`, so a POS that
+    /// restarted can wait for the session it had started. Fails with
+    /// [`ErrorKind::NotFound`] when the journal knows none, and with
+    /// [`ErrorKind::InvalidArgument`] when this client has no journal.
+    pub fn find_payment_session(&self, reference: &str) -> Result<JournalEntry, Error> {
+        self.journal()?.find(journal_reference(reference)?)
+    }
+
+    /// Forgets `reference` in the journal: the cashier has checked the terminal and
+    /// nothing is prompting, so the next create for it may go. Forgetting a reference
+    /// the journal does not know succeeds. Fails with [`ErrorKind::InvalidArgument`]
+    /// when this client has no journal.
+    pub fn forget_reference(&self, reference: &str) -> Result<(), Error> {
+        self.journal()?
+            .forget(journal_reference(reference)?)
+            .map(drop)
+    }
+
+    fn journal(&self) -> Result<&Journal, Error> {
+        self.inner.journal.as_ref().ok_or_else(|| {
+            Error::invalid_argument("this client has no payment journal (set a journal path)")
         })
     }
 
@@ -215,14 +253,26 @@ impl Inner {
         limits: Limits<'_>,
     ) -> Result<PaymentSession, Error> {
         let path = format!("{CREATE_PATH}/{challenge_id}");
-        retrying(("GET", &path), limits, || {
+        let result = retrying(("GET", &path), limits, || {
             judge(
                 Call::Read { challenge_id },
                 self.transport.get(&path, terminal_id, limits),
                 terminal_id,
             )
-        })
+        });
+        if let (Some(journal), Ok(session)) = (&self.journal, &result) {
+            if session.status().is_final() {
+                journal.record_status(session);
+            }
+        }
+        result
     }
+}
+
+/// A reference given to the journal's own calls: required, with a create's rules.
+fn journal_reference(reference: &str) -> Result<&str, Error> {
+    validate::reference(Some(reference))?
+        .ok_or_else(|| Error::invalid_argument("reference is required"))
 }
 
 /// The calls of the Terminal API, as far as judging their results goes.
@@ -413,6 +463,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("poll_interval", &self.inner.poll_interval)
+            .field("journal", &self.inner.journal)
             .finish_non_exhaustive()
     }
 }

@@ -37,6 +37,7 @@ mod cancel;
 mod client;
 mod error;
 pub mod ffi;
+mod journal;
 mod log;
 mod money;
 mod options;
@@ -48,6 +49,9 @@ mod wire;
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{Error, ErrorKind};
+pub use journal::{
+    JournalEntry, DEFAULT_JOURNAL_LIFETIME, DEFAULT_JOURNAL_RETENTION, JOURNAL_FILE_NAME,
+};
 pub use log::{set_logger, LogLevel, Logger};
 pub use money::{currency_exponent, Currency, Money, ISO_4217_SOURCE, MAX_MINOR_UNITS};
 pub use options::{

@@ -48,7 +48,7 @@ pub extern "C" fn as_client_options_new(out: *mut *mut as_client_options) -> as_
 }
 
 /// Applies one change to the options behind `o`.
-fn change(
+pub(crate) fn change(
     o: *mut as_client_options,
     f: impl FnOnce(&mut ClientOptions) -> Result<(), Error>,
 ) -> as_result {
