@@ -690,3 +690,154 @@ fn two_processes_of_many_threads_send_exactly_one_create_per_reference() {
     assert_eq!(ok, REFS);
     assert_eq!(ok + duplicate, 2 * THREADS * REFS);
 }
+
+// --- the C entry points with hostile arguments ------------------------------------------
+
+mod c_abi {
+    use std::ffi::{c_char, CStr, CString};
+    use std::sync::OnceLock;
+
+    use authsignal_terminal::ffi::as_result;
+    use authsignal_terminal::ffi::client::{
+        as_client, as_client_create_payment_session_minor, as_client_new,
+    };
+    use authsignal_terminal::ffi::client_options::{
+        as_client_options_free, as_client_options_new, as_client_options_set_base_url,
+    };
+    use authsignal_terminal::ffi::error::as_last_error_message;
+    use authsignal_terminal::ffi::journal::{
+        as_client_find_payment_session, as_client_forget_reference,
+        as_client_options_set_journal_lifetime_ms, as_client_options_set_journal_path,
+        as_client_options_set_journal_retention_ms, as_journal_entry_challenge_id,
+        as_journal_entry_free, as_journal_entry_outcome_unknown, as_journal_entry_reference,
+        as_journal_entry_status_str,
+    };
+    use authsignal_terminal::ffi::payment_session::as_payment_session_free;
+    use authsignal_terminal_sim::{Config, Simulator};
+    use proptest::prelude::*;
+
+    use super::{TempDir, SECRET};
+
+    struct Fixture {
+        _sim: Simulator,
+        _dir: TempDir,
+        client: *mut as_client,
+    }
+    // SAFETY: the header says an as_client may be used from many threads at once.
+    unsafe impl Send for Fixture {}
+    // SAFETY: as above.
+    unsafe impl Sync for Fixture {}
+
+    fn fixture() -> &'static Fixture {
+        static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+        FIXTURE.get_or_init(|| {
+            let sim = Simulator::start(Config {
+                tls: false,
+                polls: 0,
+                ..Config::default()
+            })
+            .unwrap();
+            let dir = TempDir::new("hostile");
+            let mut o = std::ptr::null_mut();
+            assert_eq!(as_client_options_new(&mut o), as_result::Ok);
+            let url = CString::new(sim.base_url()).unwrap();
+            assert_eq!(
+                as_client_options_set_base_url(o, url.as_ptr()),
+                as_result::Ok
+            );
+            let path = CString::new(dir.path().to_str().unwrap()).unwrap();
+            assert_eq!(
+                as_client_options_set_journal_path(o, path.as_ptr()),
+                as_result::Ok
+            );
+            let mut client = std::ptr::null_mut();
+            assert_eq!(as_client_new(o, &mut client), as_result::Ok);
+            as_client_options_free(o);
+            Fixture {
+                _sim: sim,
+                _dir: dir,
+                client,
+            }
+        })
+    }
+
+    fn last_message() -> String {
+        // SAFETY: never NULL, valid until this thread's next call.
+        unsafe { CStr::from_ptr(as_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// NULL, or any bytes up to the first NUL, as C would pass them.
+    fn arg() -> impl Strategy<Value = Option<CString>> {
+        let c = |mut b: Vec<u8>| {
+            if let Some(nul) = b.iter().position(|&x| x == 0) {
+                b.truncate(nul);
+            }
+            CString::new(b).unwrap()
+        };
+        prop_oneof![
+            1 => Just(None),
+            4 => proptest::collection::vec(any::<u8>(), 0..64).prop_map(move |b| Some(c(b))),
+            2 => "[ -~]{0,40}".prop_map(move |s| Some(c(s.into_bytes()))),
+            1 => Just(Some(c(vec![b'r'; 5000]))),
+        ]
+    }
+
+    fn ptr(a: &Option<CString>) -> *const c_char {
+        a.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_journal_calls_take_any_reference(reference in arg()) {
+            let c = fixture().client;
+            let valid = reference.as_ref().and_then(|r| r.to_str().ok()).is_some_and(|r| !r.is_empty() && r.len() <= 4096);
+            let tid = CString::new(format!("{SECRET}_hostile+outcome=PENDING")).unwrap();
+            let mut session = std::ptr::null_mut();
+            let created = as_client_create_payment_session_minor(
+                c, tid.as_ptr(), 100, c"USD".as_ptr(), ptr(&reference), &mut session);
+            prop_assert_ne!(created, as_result::Internal, "{}", last_message());
+            as_payment_session_free(session);
+
+            let mut entry = 8 as *mut _;
+            let found = as_client_find_payment_session(c, ptr(&reference), &mut entry);
+            match found {
+                as_result::Ok => {
+                    prop_assert!(valid && created == as_result::Ok);
+                    // SAFETY: a live entry's strings are NUL-terminated.
+                    let kept = unsafe { CStr::from_ptr(as_journal_entry_reference(entry)) };
+                    prop_assert_eq!(Some(kept), reference.as_deref());
+                    prop_assert!(!as_journal_entry_challenge_id(entry).is_null());
+                    prop_assert!(!as_journal_entry_status_str(entry).is_null());
+                    prop_assert!(!as_journal_entry_outcome_unknown(entry));
+                    as_journal_entry_free(entry);
+                }
+                as_result::NotFound => prop_assert!(entry.is_null() && created != as_result::Ok),
+                other => {
+                    prop_assert_eq!(other, as_result::InvalidArgument, "{}", last_message());
+                    prop_assert!(entry.is_null() && !valid);
+                }
+            }
+            let forgot = as_client_forget_reference(c, ptr(&reference));
+            prop_assert_eq!(forgot, if valid { as_result::Ok } else { as_result::InvalidArgument });
+            prop_assert!(!last_message().contains(SECRET));
+        }
+
+        #[test]
+        fn the_journal_options_take_any_value(path in arg(), lifetime in any::<u32>(), retention in any::<u64>()) {
+            let mut o = std::ptr::null_mut();
+            prop_assert_eq!(as_client_options_new(&mut o), as_result::Ok);
+            let r = as_client_options_set_journal_path(o, ptr(&path));
+            let utf8 = path.as_ref().is_none_or(|p| p.to_str().is_ok());
+            prop_assert_eq!(r, if utf8 { as_result::Ok } else { as_result::InvalidArgument });
+            let r = as_client_options_set_journal_lifetime_ms(o, lifetime);
+            prop_assert_eq!(r, if (1..=86_400_000).contains(&lifetime) { as_result::Ok } else { as_result::InvalidArgument });
+            let r = as_client_options_set_journal_retention_ms(o, retention);
+            prop_assert_eq!(r, if (1..=366 * 86_400_000).contains(&retention) { as_result::Ok } else { as_result::InvalidArgument });
+            as_client_options_free(o);
+        }
+    }
+}
