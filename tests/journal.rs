@@ -802,7 +802,7 @@ mod c_abi {
             prop_assert_ne!(created, as_result::Internal, "{}", last_message());
             as_payment_session_free(session);
 
-            let mut entry = 8 as *mut _;
+            let mut entry = std::ptr::dangling_mut();
             let found = as_client_find_payment_session(c, ptr(&reference), &mut entry);
             match found {
                 as_result::Ok => {
