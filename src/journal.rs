@@ -14,6 +14,9 @@
 //! processes and threads sharing one file. The terminal id is never stored: only a keyed
 //! hash (HMAC-SHA256 under a random key kept in the journal), enough to tell terminals
 //! apart.
+//!
+//! The file must be on a local disk: SQLite's WAL mode shares memory between the
+//! processes using it, which a network share cannot do.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -116,7 +119,8 @@ impl JournalEntry {
     }
 
     /// The challenge id of the session the create made; `None` when its outcome is
-    /// unknown (the answer never came, or its process stopped before it did).
+    /// unknown (the create is still being sent, its answer never came, or its process
+    /// stopped before it did).
     pub fn challenge_id(&self) -> Option<&str> {
         self.challenge_id.as_deref()
     }

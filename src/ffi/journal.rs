@@ -170,8 +170,8 @@ pub extern "C" fn as_journal_entry_reference(e: *const as_journal_entry) -> *con
 }
 
 /// The challenge id of the session the create made, to wait on; NULL when the outcome is
-/// unknown (the answer never came, or the process stopped before it did), and when `e`
-/// is NULL.
+/// unknown (the create is still being sent, its answer never came, or its process stopped
+/// before it did), and when `e` is NULL.
 ///
 /// The string is borrowed from `e` and valid until `e` is freed.
 #[no_mangle]
