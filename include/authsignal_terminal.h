@@ -9,19 +9,20 @@
  *   as_last_error_message(), as_last_error_http_status(), as_last_error_server_code(),
  *   as_last_error_outcome_unknown(). A successful call clears it. Only functions that
  *   return as_result change it: the getters above, as_result_name(), as_version(),
- *   as_currency_exponent() and the as_payment_session_* getters never do, so they may be
- *   called in any order after a failure.
+ *   as_currency_exponent(), the as_payment_session_* and as_journal_entry_* getters never
+ *   do, so they may be called in any order after a failure.
  * - Out-params come last. They are written only on success and set to NULL on failure.
  * - Strings in: NUL-terminated UTF-8 (const char *); the library copies what it keeps.
  *   Strings out: borrowed, NUL-terminated UTF-8, valid until the object that owns them is
  *   freed (or, for the last error, until this thread next calls a function that returns
  *   as_result).
- * - The caller frees only what a _new, create, get or wait call handed it, with the
+ * - The caller frees only what a _new, create, get, wait or find call handed it, with the
  *   matching _free. Every _free accepts NULL.
  * - No pointer is trusted: NULL where one is required gives AS_RESULT_INVALID_ARGUMENT,
  *   never a crash. A panic inside the library becomes AS_RESULT_INTERNAL.
  * - as_client and as_cancel_token may be used from many threads at once;
- *   as_payment_session is immutable; as_client_options belongs to one thread at a time.
+ *   as_payment_session and as_journal_entry are immutable; as_client_options belongs to
+ *   one thread at a time.
  * - A terminal id is a credential: the library never puts it in a message in clear.
  */
 
@@ -110,45 +111,23 @@ enum as_result
    * A bug: a caught panic; the message says where.
    */
   AS_RESULT_INTERNAL = 13,
+  /**
+   * The payment journal refused a create before any network I/O: the reference's
+   * last attempt is PENDING, COMPLETED, or of unknown outcome; the message says which
+   * and, when known, the challenge id to wait on.
+   */
+  AS_RESULT_DUPLICATE_REFERENCE = 14,
+  /**
+   * The payment journal cannot be opened, read or written (before any network I/O);
+   * the message names the path and the cause.
+   */
+  AS_RESULT_JOURNAL = 15,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum as_result as_result;
 #else
 typedef uint32_t as_result;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * How much a log line matters.
- */
-enum as_log_level
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * A call failed.
-   */
-  AS_LOG_LEVEL_ERROR = 1,
-  /**
-   * Something went wrong and was handled, e.g. a retry.
-   */
-  AS_LOG_LEVEL_WARN = 2,
-  /**
-   * One line per request: its answer and how long it took.
-   */
-  AS_LOG_LEVEL_INFO = 3,
-  /**
-   * Details: requests as they are sent, each poll of a wait.
-   */
-  AS_LOG_LEVEL_DEBUG = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum as_log_level as_log_level;
-#else
-typedef uint32_t as_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -187,6 +166,39 @@ enum as_payment_status
 typedef enum as_payment_status as_payment_status;
 #else
 typedef uint32_t as_payment_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How much a log line matters.
+ */
+enum as_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A call failed.
+   */
+  AS_LOG_LEVEL_ERROR = 1,
+  /**
+   * Something went wrong and was handled, e.g. a retry.
+   */
+  AS_LOG_LEVEL_WARN = 2,
+  /**
+   * One line per request: its answer and how long it took.
+   */
+  AS_LOG_LEVEL_INFO = 3,
+  /**
+   * Details: requests as they are sent, each poll of a wait.
+   */
+  AS_LOG_LEVEL_DEBUG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum as_log_level as_log_level;
+#else
+typedef uint32_t as_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -246,6 +258,12 @@ typedef struct as_client_options as_client_options;
  * with `as_diagnosis_free`.
  */
 typedef struct as_diagnosis as_diagnosis;
+
+/**
+ * What the payment journal knows about one reference: its last create. Immutable, so
+ * it may be read from many threads at once. Free it with `as_journal_entry_free`.
+ */
+typedef struct as_journal_entry as_journal_entry;
 
 /**
  * A payment session: its challenge id, status and reference. Immutable, so it may be
@@ -724,6 +742,148 @@ const char *as_result_name(unsigned int result);
  * Never NULL. The string is static.
  */
 const char *as_version(void);
+
+/**
+ * Keeps a crash-safe payment journal at `path` (off by default; NULL or "" turns it
+ * off again). `path` names the file, or a folder (an existing one, or a path ending
+ * with '/') that then holds "authsignal-terminal-journal.sqlite3"; what is missing is
+ * created by `as_client_new`, which gives `AS_RESULT_JOURNAL` when it cannot be opened.
+ *
+ * With a journal, a create that carries a reference is written durably (synced to
+ * disk) before it leaves the machine, and a create for a reference whose last attempt
+ * is PENDING, COMPLETED, or of unknown outcome and younger than the journal lifetime
+ * gives `AS_RESULT_DUPLICATE_REFERENCE` before any network I/O. Creates without a
+ * reference are not journaled. Several processes and threads may share one journal.
+ * The journal never holds a terminal id, only a keyed hash of it.
+ *
+ * The string is copied; the caller keeps ownership of `path`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_result as_client_options_set_journal_path(struct as_client_options *o, const char *path);
+
+/**
+ * How long a create of unknown outcome, or a session last seen PENDING, keeps its
+ * reference from being created again (default 600000 ms, 10 minutes: how long a
+ * terminal prompt lives). From 1 ms to 86400000 ms (24 hours). A COMPLETED reference
+ * stays refused for as long as its entry is kept.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_result as_client_options_set_journal_lifetime_ms(struct as_client_options *o, uint32_t ms);
+
+/**
+ * How long journal entries are kept (default 604800000 ms, 7 days); older ones are
+ * dropped. At least the lifetime (`as_client_new` checks), at most 366 days.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_result as_client_options_set_journal_retention_ms(struct as_client_options *o, uint64_t ms);
+
+/**
+ * What the client's journal knows about the last create for `reference`: a POS that
+ * restarted uses it to wait again for the session it had started (when
+ * `as_journal_entry_challenge_id` is not NULL), or to learn that the outcome is unknown
+ * (check the terminal, then `as_client_forget_reference`).
+ *
+ * Gives `AS_RESULT_NOT_FOUND` when the journal knows nothing for `reference` (no
+ * create, one that certainly created nothing, or one older than the retention), and
+ * `AS_RESULT_INVALID_ARGUMENT` when the client has no journal. No network I/O.
+ *
+ * On success `*out` receives the entry; the caller owns it and must free it with
+ * `as_journal_entry_free`. On failure `*out` is set to NULL. Safe to call from many
+ * threads at once on one client.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_result as_client_find_payment_session(const struct as_client *c,
+                                         const char *reference,
+                                         struct as_journal_entry **out);
+
+/**
+ * Forgets `reference` in the client's journal: the cashier has checked the terminal
+ * and nothing is prompting, so the next create for it may go. Forgetting a reference
+ * the journal does not know gives `AS_RESULT_OK`. `AS_RESULT_INVALID_ARGUMENT` when the
+ * client has no journal. No network I/O.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_result as_client_forget_reference(const struct as_client *c, const char *reference);
+
+/**
+ * The entry's POS reference.
+ *
+ * The string is borrowed from `e` and valid until `e` is freed. NULL when `e` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+const char *as_journal_entry_reference(const struct as_journal_entry *e);
+
+/**
+ * The challenge id of the session the create made, to wait on; NULL when the outcome is
+ * unknown (the create is still being sent, its answer never came, or its process stopped
+ * before it did), and when `e` is NULL.
+ *
+ * The string is borrowed from `e` and valid until `e` is freed.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+const char *as_journal_entry_challenge_id(const struct as_journal_entry *e);
+
+/**
+ * The last status the journal saw (from the create's answer or a later get or wait);
+ * `AS_PAYMENT_STATUS_UNKNOWN` when the outcome is unknown, for a status this version
+ * does not know, and when `e` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+as_payment_status as_journal_entry_status(const struct as_journal_entry *e);
+
+/**
+ * The last status exactly as the server sent it, e.g. "PENDING"; NULL when the outcome
+ * is unknown, and when `e` is NULL.
+ *
+ * The string is borrowed from `e` and valid until `e` is freed.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+const char *as_journal_entry_status_str(const struct as_journal_entry *e);
+
+/**
+ * true when the create may or may not have made a session: the terminal may be
+ * prompting. Check it; once it shows nothing, call `as_client_forget_reference`.
+ * false when `e` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+bool as_journal_entry_outcome_unknown(const struct as_journal_entry *e);
+
+/**
+ * When the create was started, in milliseconds since 1970-01-01 UTC; 0 when `e` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+int64_t as_journal_entry_created_at_ms(const struct as_journal_entry *e);
+
+/**
+ * Frees an entry. NULL is accepted and does nothing. The entry and every string
+ * borrowed from it must not be used afterwards.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+void as_journal_entry_free(struct as_journal_entry *e);
 
 /**
  * Sends the library's log lines, up to `max_level` (1 error, 2 warn, 3 info, 4 debug;

@@ -27,6 +27,11 @@
  *     if (e.outcome_unknown()) { ... the terminal may be prompting: check it, do NOT create again ... }
  *   }
  *
+ * With a payment journal (ClientOptions::set_journal_path), a create for a reference whose
+ * last attempt may still be taking money throws Error(AS_RESULT_DUPLICATE_REFERENCE) before
+ * any I/O; after a restart, Client::find_payment_session(reference) gives the challenge id
+ * to wait on (README, "Crashes and restarts").
+ *
  * Thread safety is the C library's: Client and CancelToken may be used from many threads
  * at once, PaymentSession is immutable, ClientOptions belongs to one thread at a time.
  */
@@ -310,11 +315,50 @@ class ClientOptions {
     return *this;
   }
 
+  /**
+   * Keeps a crash-safe payment journal in this file (or folder): a create that carries a
+   * reference is recorded durably before it is sent, and one for a reference whose last
+   * attempt is PENDING, COMPLETED or of unknown outcome throws
+   * Error(AS_RESULT_DUPLICATE_REFERENCE) before any I/O. An empty path turns it off.
+   */
+  ClientOptions &set_journal_path(std::string_view path) {
+    detail::check(as_client_options_set_journal_path(p_, detail::c_string(path, "path").c_str()));
+    return *this;
+  }
+  /** How long an unknown outcome or a PENDING session blocks its reference (default 10 min). */
+  ClientOptions &set_journal_lifetime(std::chrono::milliseconds lifetime) {
+    detail::check(as_client_options_set_journal_lifetime_ms(p_, detail::to_ms(lifetime)));
+    return *this;
+  }
+  /** How long journal entries are kept (default 7 days). */
+  ClientOptions &set_journal_retention(std::chrono::milliseconds retention) {
+    const auto ms = retention.count();
+    detail::check(as_client_options_set_journal_retention_ms(
+        p_, ms < 0 ? 0 : static_cast<std::uint64_t>(ms)));
+    return *this;
+  }
+
   const as_client_options *get() const noexcept { return p_; }
   as_client_options *get() noexcept { return p_; }
 
  private:
   as_client_options *p_;
+};
+
+/** What the payment journal knows about one reference: its last create (a copy). */
+struct JournalEntry {
+  /** The POS reference. */
+  std::string reference;
+  /** The session's challenge id, to wait on; empty when the outcome is unknown. */
+  std::optional<std::string> challenge_id;
+  /** The last status seen; empty when the outcome is unknown. */
+  std::optional<PaymentStatus> status;
+  /** That status exactly as the server sent it. */
+  std::optional<std::string> status_raw;
+  /** The terminal may be prompting: check it, then Client::forget_reference. */
+  bool outcome_unknown = false;
+  /** When the create was started. */
+  std::chrono::system_clock::time_point created_at;
 };
 
 /**
@@ -404,6 +448,44 @@ class Client {
                                       std::chrono::milliseconds timeout,
                                       const CancelToken &cancel) const {
     return wait_payment_session(terminal_id, challenge_id, timeout, &cancel);
+  }
+
+  /**
+   * What the journal knows about the last create for `reference`, or std::nullopt when it
+   * knows nothing. After a restart: wait on its challenge_id, or (outcome unknown) check
+   * the terminal, then forget_reference. Throws Error when the client has no journal.
+   */
+  std::optional<JournalEntry> find_payment_session(std::string_view reference) const {
+    as_journal_entry *out = nullptr;
+    as_result result = as_client_find_payment_session(
+        p_, detail::c_string(reference, "reference").c_str(), &out);
+    if (result == AS_RESULT_NOT_FOUND) return std::nullopt;
+    detail::check(result);
+    auto optional = [](const char *s) {
+      return s ? std::optional<std::string>(s) : std::nullopt;
+    };
+    JournalEntry entry;
+    try {
+      entry.reference = detail::copy(as_journal_entry_reference(out));
+      entry.challenge_id = optional(as_journal_entry_challenge_id(out));
+      entry.status_raw = optional(as_journal_entry_status_str(out));
+      if (entry.status_raw) entry.status = static_cast<PaymentStatus>(as_journal_entry_status(out));
+      entry.outcome_unknown = as_journal_entry_outcome_unknown(out);
+      entry.created_at = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::milliseconds(as_journal_entry_created_at_ms(out))));
+    } catch (...) {
+      as_journal_entry_free(out);
+      throw;
+    }
+    as_journal_entry_free(out);
+    return entry;
+  }
+
+  /** Forgets `reference` in the journal: the cashier checked, nothing is prompting. */
+  void forget_reference(std::string_view reference) const {
+    detail::check(
+        as_client_forget_reference(p_, detail::c_string(reference, "reference").c_str()));
   }
 
   const as_client *get() const noexcept { return p_; }

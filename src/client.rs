@@ -12,6 +12,7 @@ use crate::endpoint::{
     cancelled, judge, Attempt, CreatePaymentSession, Endpoint, GetPaymentSession,
 };
 use crate::error::{Error, ErrorKind};
+use crate::journal::{Journal, JournalEntry};
 use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
@@ -52,17 +53,20 @@ struct Inner {
     poll_interval: Duration,
     /// What the client was built from, for `diagnose` (it probes with the same settings).
     options: ClientOptions,
+    journal: Option<Journal>,
 }
 
 impl Client {
     /// Builds a client. Fails with [`ErrorKind::InvalidArgument`] when the CA file cannot
-    /// be read or the system trust store is empty.
+    /// be read or the system trust store is empty, and with [`ErrorKind::Journal`] when
+    /// a journal is set and cannot be opened.
     pub fn new(options: &ClientOptions) -> Result<Client, Error> {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(options)?,
                 poll_interval: options.poll_interval,
                 options: options.clone(),
+                journal: Journal::open(&options.journal)?,
             }),
         })
     }
@@ -116,7 +120,41 @@ impl Client {
         let terminal_id = TerminalId::new(terminal_id)?;
         let reference = validate::reference(reference)?;
         let create = CreatePaymentSession::new(&money, reference);
-        self.inner.call(&create, terminal_id, Limits::default())
+        let journaled = match (&self.inner.journal, reference) {
+            (Some(journal), Some(reference)) => {
+                Some((journal, journal.begin(terminal_id.secret(), reference)?))
+            }
+            _ => None,
+        };
+        let result = self.inner.call(&create, terminal_id, Limits::default());
+        if let Some((journal, attempt)) = journaled {
+            journal.finish(attempt, &result);
+        }
+        result
+    }
+
+    /// What the journal knows about the last create for `reference`, so a POS that
+    /// restarted can wait for the session it had started. Fails with
+    /// [`ErrorKind::NotFound`] when the journal knows none, and with
+    /// [`ErrorKind::InvalidArgument`] when this client has no journal.
+    pub fn find_payment_session(&self, reference: &str) -> Result<JournalEntry, Error> {
+        self.journal()?.find(journal_reference(reference)?)
+    }
+
+    /// Forgets `reference` in the journal: the cashier has checked the terminal and
+    /// nothing is prompting, so the next create for it may go. Forgetting a reference
+    /// the journal does not know succeeds. Fails with [`ErrorKind::InvalidArgument`]
+    /// when this client has no journal.
+    pub fn forget_reference(&self, reference: &str) -> Result<(), Error> {
+        self.journal()?
+            .forget(journal_reference(reference)?)
+            .map(drop)
+    }
+
+    fn journal(&self) -> Result<&Journal, Error> {
+        self.inner.journal.as_ref().ok_or_else(|| {
+            Error::invalid_argument("this client has no payment journal (set a journal path)")
+        })
     }
 
     /// Reads a payment session by its challenge id. Retried (at most twice) on connect
@@ -128,7 +166,7 @@ impl Client {
     ) -> Result<PaymentSession, Error> {
         let terminal_id = TerminalId::new(terminal_id)?;
         validate::challenge_id(challenge_id)?;
-        self.inner.call(
+        self.inner.read(
             &GetPaymentSession { challenge_id },
             terminal_id,
             Limits::default(),
@@ -171,7 +209,7 @@ impl Client {
                 deadline: read_deadline,
             };
             read_deadline = Some(deadline);
-            match self.inner.call(&read, terminal_id, limits) {
+            match self.inner.read(&read, terminal_id, limits) {
                 Ok(session) if session.status().is_final() => return Ok(session),
                 Ok(_) => {
                     seen_pending = true;
@@ -227,6 +265,28 @@ impl Inner {
             judge(endpoint, result, terminal_id)
         })
     }
+
+    /// Reads one session; a final status it sees is recorded in the journal.
+    fn read(
+        &self,
+        read: &GetPaymentSession<'_>,
+        terminal_id: TerminalId<'_>,
+        limits: Limits<'_>,
+    ) -> Result<PaymentSession, Error> {
+        let result = self.call(read, terminal_id, limits);
+        if let (Some(journal), Ok(session)) = (&self.journal, &result) {
+            if session.status().is_final() {
+                journal.record_status(session);
+            }
+        }
+        result
+    }
+}
+
+/// A reference given to the journal's own calls: required, with a create's rules.
+fn journal_reference(reference: &str) -> Result<&str, Error> {
+    validate::reference(Some(reference))?
+        .ok_or_else(|| Error::invalid_argument("reference is required"))
 }
 
 /// Runs `attempt` up to [`MAX_ATTEMPTS`] times while it asks for a retry, pausing with
@@ -301,6 +361,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("poll_interval", &self.inner.poll_interval)
+            .field("journal", &self.inner.journal)
             .finish_non_exhaustive()
     }
 }

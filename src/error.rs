@@ -38,6 +38,12 @@ pub enum ErrorKind {
     StillPending = 12,
     /// A bug in this library (a caught panic); the message says where.
     Internal = 13,
+    /// The payment journal refused a create before any I/O: the reference's last
+    /// attempt is PENDING, COMPLETED, or of unknown outcome (see the message).
+    DuplicateReference = 14,
+    /// The payment journal cannot be opened, read or written; the message names the
+    /// path and the cause.
+    Journal = 15,
 }
 
 impl ErrorKind {

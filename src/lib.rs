@@ -40,6 +40,7 @@ mod endpoint;
 mod error;
 #[doc(hidden)]
 pub mod ffi;
+mod journal;
 mod log;
 mod money;
 mod options;
@@ -56,6 +57,9 @@ pub use diagnose::{
     Setting, SettingReport, TcpReport, TerminalIdReport, TlsReport, Verdict,
 };
 pub use error::{Error, ErrorKind};
+pub use journal::{
+    JournalEntry, DEFAULT_JOURNAL_LIFETIME, DEFAULT_JOURNAL_RETENTION, JOURNAL_FILE_NAME,
+};
 pub use log::{set_logger, LogLevel, Logger};
 pub use money::{currency_exponent, Currency, Money, ISO_4217_SOURCE, MAX_MINOR_UNITS};
 pub use options::{

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::journal::JournalSettings;
 
 /// The default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,6 +74,7 @@ pub struct ClientOptions {
     pub(crate) use_system_roots: bool,
     pub(crate) proxy: Option<String>,
     pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) journal: JournalSettings,
 }
 
 impl Default for ClientOptions {
@@ -86,6 +88,7 @@ impl Default for ClientOptions {
             use_system_roots: false,
             proxy: None,
             user_agent_suffix: None,
+            journal: JournalSettings::default(),
         }
     }
 }
@@ -208,6 +211,43 @@ impl ClientOptions {
         Ok(self)
     }
 
+    /// Keeps a crash-safe payment journal in this file (created if missing; an existing
+    /// folder, or a path ending with a separator, holds `authsignal-terminal-journal.sqlite3`).
+    /// Off by default. With it, a create that carries a reference is recorded durably
+    /// before it is sent, and a create for a reference whose last attempt is PENDING,
+    /// COMPLETED or of unknown outcome is refused with
+    /// [`ErrorKind::DuplicateReference`](crate::ErrorKind::DuplicateReference), across
+    /// crashes, restarts and processes sharing the file. Creates without a reference are
+    /// not journaled. The file is opened when the client is built.
+    pub fn set_journal_path(&mut self, path: impl AsRef<Path>) -> Result<&mut Self, Error> {
+        let path = path.as_ref();
+        if path.as_os_str().is_empty() {
+            return Err(Error::invalid_argument("journal path is empty"));
+        }
+        self.journal.path = Some(path.to_path_buf());
+        Ok(self)
+    }
+
+    /// How long a create of unknown outcome, or a session last seen PENDING, keeps its
+    /// reference blocked (default 10 minutes, how long a terminal prompt lives). From
+    /// 1 ms to 24 hours.
+    pub fn set_journal_lifetime(&mut self, lifetime: Duration) -> Result<&mut Self, Error> {
+        self.journal.lifetime = JournalSettings::check_lifetime(lifetime)?;
+        Ok(self)
+    }
+
+    /// How long journal entries are kept (default 7 days); older ones are dropped. At
+    /// least the lifetime (checked when the client is built), at most 366 days.
+    pub fn set_journal_retention(&mut self, retention: Duration) -> Result<&mut Self, Error> {
+        self.journal.retention = JournalSettings::check_retention(retention)?;
+        Ok(self)
+    }
+
+    /// The journal's file or folder, when one is set.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.path.as_deref()
+    }
+
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -308,6 +348,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("use_system_roots", &self.use_system_roots)
             .field("proxy", &self.proxy.as_deref().map(redact_proxy_url))
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("journal", &self.journal)
             .finish()
     }
 }

@@ -8,12 +8,18 @@
  * POS must handle it; above all, a create whose outcome is unknown is never retried
  * blindly, because the customer could be prompted twice.
  *
+ * With a payment journal (AUTHSIGNAL_TERMINAL_JOURNAL), it first asks the journal what it
+ * knows about REFERENCE: after a crash or restart it resumes waiting for the session it
+ * had started instead of prompting again (README, "Crashes and restarts").
+ *
  * Configuration comes from the environment:
  *   AUTHSIGNAL_TERMINAL_BASE_URL  base URL (default: the US region)
  *   AUTHSIGNAL_TERMINAL_REGION    us | au | eu | ca, when no base URL is set
  *   AUTHSIGNAL_TERMINAL_CA_FILE   extra trusted CA (PEM), e.g. a local simulator's
+ *   AUTHSIGNAL_TERMINAL_JOURNAL   the payment journal's file (default: none)
  *
- * Exit status: 0 payment completed, 1 declined/expired, 2 error, 3 outcome unknown.
+ * Exit status: 0 payment completed, 1 declined/expired, 2 error, 3 outcome unknown (check
+ * the terminal), 4 refused: the journal says this reference is already being paid.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +50,7 @@ static as_client *make_client(void) {
   const char *base_url = getenv("AUTHSIGNAL_TERMINAL_BASE_URL");
   const char *region = getenv("AUTHSIGNAL_TERMINAL_REGION");
   const char *ca_file = getenv("AUTHSIGNAL_TERMINAL_CA_FILE");
+  const char *journal = getenv("AUTHSIGNAL_TERMINAL_JOURNAL");
   as_result r = as_client_options_new(&options);
   if (r == AS_RESULT_OK && base_url && *base_url) {
     r = as_client_options_set_base_url(options, base_url);
@@ -57,10 +64,57 @@ static as_client *make_client(void) {
   if (r == AS_RESULT_OK && ca_file && *ca_file) r = as_client_options_set_ca_file(options, ca_file);
   if (r == AS_RESULT_OK) r = as_client_options_set_user_agent_suffix(options, "pos-demo/1.0");
   if (r == AS_RESULT_OK) r = as_client_options_set_poll_interval_ms(options, 500);
+  if (r == AS_RESULT_OK && journal && *journal) r = as_client_options_set_journal_path(options, journal);
   if (r == AS_RESULT_OK) r = as_client_new(options, &client);
   if (r != AS_RESULT_OK) print_error("configuring the client", r);
   as_client_options_free(options);
   return client;
+}
+
+/*
+ * Asks the journal (if the client has one) about `reference` before creating. Returns an
+ * exit status when the journal settles it, or -1 to go on: with `challenge_id` filled in
+ * when a session started before a crash or restart is still pending (wait for it), empty
+ * when a new create may go.
+ */
+static int resume_from_journal(const as_client *client, const char *reference, char *challenge_id,
+                               size_t size) {
+  as_journal_entry *entry = NULL;
+  as_result r = as_client_find_payment_session(client, reference, &entry);
+  if (r == AS_RESULT_NOT_FOUND) return -1;
+  if (r == AS_RESULT_INVALID_ARGUMENT) return -1; /* no journal configured */
+  if (r != AS_RESULT_OK) {
+    print_error("reading the payment journal", r);
+    return 2;
+  }
+  int status = -1;
+  if (as_journal_entry_outcome_unknown(entry)) {
+    printf("the journal says a create for %s has an unknown outcome (the POS stopped before the "
+           "answer)\n",
+           reference);
+    printf("  check the terminal; if it shows nothing, forget the reference "
+           "(as_client_forget_reference) and charge again\n");
+    status = 3;
+  } else {
+    switch (as_journal_entry_status(entry)) {
+    case AS_PAYMENT_STATUS_COMPLETED:
+      printf("the journal says %s was already paid (session %s): not charging again\n", reference,
+             as_journal_entry_challenge_id(entry));
+      status = 0;
+      break;
+    case AS_PAYMENT_STATUS_FAILED:
+    case AS_PAYMENT_STATUS_EXPIRED:
+      break; /* that attempt is over: a new one may go */
+    default:
+      snprintf(challenge_id, size, "%s", as_journal_entry_challenge_id(entry));
+      printf("resuming: the journal has session %s (%s) for %s, started before a restart; "
+             "waiting for it instead of prompting again\n",
+             challenge_id, as_journal_entry_status_str(entry), reference);
+      break;
+    }
+  }
+  as_journal_entry_free(entry);
+  return status;
 }
 
 int main(int argc, char **argv) {
@@ -89,26 +143,40 @@ int main(int argc, char **argv) {
   print_redacted(terminal_id);
   printf(", reference %s\n", reference);
 
-  as_payment_session *session = NULL;
-  as_result r = as_client_create_payment_session_minor(client, terminal_id, (int64_t)amount_minor,
-                                                       currency, reference, &session);
-  if (r != AS_RESULT_OK) {
-    int unknown = as_last_error_outcome_unknown();
-    print_error("creating the payment session", r);
+  char challenge_id[129] = "";
+  int journal_status = resume_from_journal(client, reference, challenge_id, sizeof challenge_id);
+  if (journal_status >= 0) {
     as_client_free(client);
-    if (unknown) {
-      fprintf(stderr, "  the terminal may be prompting the customer: check it before charging "
-                      "again\n");
-      return 3;
-    }
-    fprintf(stderr, "  nothing was started on the terminal; it is safe to try again\n");
-    return 2;
+    return journal_status;
   }
-  char challenge_id[129];
-  snprintf(challenge_id, sizeof challenge_id, "%s", as_payment_session_challenge_id(session));
-  printf("payment session %s is %s: the terminal is prompting the customer\n", challenge_id,
-         as_payment_session_status_str(session));
-  as_payment_session_free(session);
+
+  as_result r = AS_RESULT_OK;
+  if (!challenge_id[0]) {
+    as_payment_session *session = NULL;
+    r = as_client_create_payment_session_minor(client, terminal_id, (int64_t)amount_minor, currency,
+                                               reference, &session);
+    if (r != AS_RESULT_OK) {
+      int unknown = as_last_error_outcome_unknown();
+      print_error("creating the payment session", r);
+      as_client_free(client);
+      if (r == AS_RESULT_DUPLICATE_REFERENCE) {
+        fprintf(stderr, "  nothing was sent: this reference is already being paid (another lane, or "
+                        "an earlier run); wait for that payment instead\n");
+        return 4;
+      }
+      if (unknown) {
+        fprintf(stderr, "  the terminal may be prompting the customer: check it before charging "
+                        "again\n");
+        return 3;
+      }
+      fprintf(stderr, "  nothing was started on the terminal; it is safe to try again\n");
+      return 2;
+    }
+    snprintf(challenge_id, sizeof challenge_id, "%s", as_payment_session_challenge_id(session));
+    printf("payment session %s is %s: the terminal is prompting the customer\n", challenge_id,
+           as_payment_session_status_str(session));
+    as_payment_session_free(session);
+  }
 
   as_payment_session *outcome = NULL;
   r = as_client_wait_payment_session(client, terminal_id, challenge_id, 120000, NULL, &outcome);

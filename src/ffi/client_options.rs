@@ -51,7 +51,7 @@ pub unsafe extern "C" fn as_client_options_new(out: *mut *mut as_client_options)
 }
 
 /// Applies one change to the options behind `o`.
-fn change(
+pub(crate) fn change(
     o: *mut as_client_options,
     f: impl FnOnce(&mut ClientOptions) -> Result<(), Error>,
 ) -> as_result {

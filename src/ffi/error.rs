@@ -42,6 +42,13 @@ pub enum as_result {
     StillPending = 12,
     /// A bug: a caught panic; the message says where.
     Internal = 13,
+    /// The payment journal refused a create before any network I/O: the reference's
+    /// last attempt is PENDING, COMPLETED, or of unknown outcome; the message says which
+    /// and, when known, the challenge id to wait on.
+    DuplicateReference = 14,
+    /// The payment journal cannot be opened, read or written (before any network I/O);
+    /// the message names the path and the cause.
+    Journal = 15,
 }
 
 impl From<ErrorKind> for as_result {
@@ -60,6 +67,8 @@ impl From<ErrorKind> for as_result {
             ErrorKind::Cancelled => as_result::Cancelled,
             ErrorKind::StillPending => as_result::StillPending,
             ErrorKind::Internal => as_result::Internal,
+            ErrorKind::DuplicateReference => as_result::DuplicateReference,
+            ErrorKind::Journal => as_result::Journal,
         }
     }
 }
@@ -227,8 +236,13 @@ mod tests {
         assert_eq!(name(as_result::Timeout), "AS_RESULT_TIMEOUT");
         assert_eq!(name(as_result::StillPending), "AS_RESULT_STILL_PENDING");
         assert_eq!(name(as_result::Internal), "AS_RESULT_INTERNAL");
+        assert_eq!(
+            name(as_result::DuplicateReference),
+            "AS_RESULT_DUPLICATE_REFERENCE"
+        );
+        assert_eq!(name(as_result::Journal), "AS_RESULT_JOURNAL");
         // SAFETY: as above.
-        let unknown = unsafe { CStr::from_ptr(as_result_name(14)) };
+        let unknown = unsafe { CStr::from_ptr(as_result_name(16)) };
         assert_eq!(unknown.to_str().unwrap(), "AS_RESULT_UNKNOWN");
         // SAFETY: as above.
         let huge = unsafe { CStr::from_ptr(as_result_name(c_uint::MAX)) };
@@ -251,6 +265,8 @@ mod tests {
             ErrorKind::Cancelled,
             ErrorKind::StillPending,
             ErrorKind::Internal,
+            ErrorKind::DuplicateReference,
+            ErrorKind::Journal,
         ];
         for kind in kinds {
             assert_eq!(as_result::from(kind) as u32, kind.code());

@@ -28,6 +28,7 @@ pub mod client_options;
 pub mod default_client;
 pub mod diagnose;
 pub mod error;
+pub mod journal;
 pub mod log;
 pub mod payment_session;
 
@@ -89,6 +90,7 @@ neutral_on_panic! {
     () => (),
     bool => false,
     std::ffi::c_int => -1,
+    i64 => 0,
     *const c_char => std::ptr::null(),
     *mut cancel_token::as_cancel_token => std::ptr::null_mut(),
     payment_session::as_payment_status => payment_session::as_payment_status::Unknown,

@@ -518,6 +518,116 @@ struct test {
   void (*run)(void);
 };
 
+/* The payment journal: a second create for a reference is refused before any I/O, a new
+   client on the same file (a restarted POS) finds the session and waits on it, forget
+   lets the reference go, and every journal function refuses NULL. */
+static void test_payment_journal(void) {
+  char dir[] = "/tmp/as-c-journal-XXXXXX";
+  char path[64];
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/pos.journal", dir);
+  as_client_options *o = NULL;
+  as_client *c = NULL;
+  as_payment_session *s = NULL, *again = NULL, *done = NULL;
+  as_journal_entry *e = NULL;
+  CHECK_RESULT(as_client_options_new(&o), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_base_url(o, base_url), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_ca_file(o, ca_file), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_poll_interval_ms(o, 100), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_journal_path(o, path), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_journal_lifetime_ms(o, 0), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_options_set_journal_lifetime_ms(o, 600000), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_journal_retention_ms(o, 604800000ull), AS_RESULT_OK);
+  CHECK_RESULT(as_client_new(o, &c), AS_RESULT_OK);
+
+  const char *tid = terminal("+outcome=COMPLETED+polls=1");
+  CHECK_RESULT(as_client_create_payment_session_minor(c, tid, 1250, "USD", "c-order-1", &s), AS_RESULT_OK);
+  CHECK_RESULT(as_client_create_payment_session_minor(c, tid, 1250, "USD", "c-order-1", &again),
+               AS_RESULT_DUPLICATE_REFERENCE);
+  CHECK(again == NULL);
+  CHECK(strstr(as_last_error_message(), as_payment_session_challenge_id(s)) != NULL);
+  CHECK(!as_last_error_outcome_unknown());
+  CHECK(strcmp(as_result_name(AS_RESULT_DUPLICATE_REFERENCE), "AS_RESULT_DUPLICATE_REFERENCE") == 0);
+  CHECK(strcmp(as_result_name(AS_RESULT_JOURNAL), "AS_RESULT_JOURNAL") == 0);
+  as_client_free(c);
+
+  /* A restarted POS: a new client on the same journal finds the session and waits. */
+  c = NULL;
+  CHECK_RESULT(as_client_new(o, &c), AS_RESULT_OK);
+  CHECK_RESULT(as_client_find_payment_session(c, "c-order-1", &e), AS_RESULT_OK);
+  CHECK(e != NULL);
+  if (e) {
+    CHECK(strcmp(as_journal_entry_reference(e), "c-order-1") == 0);
+    CHECK(as_journal_entry_challenge_id(e) != NULL &&
+          strcmp(as_journal_entry_challenge_id(e), as_payment_session_challenge_id(s)) == 0);
+    CHECK(as_journal_entry_status(e) == AS_PAYMENT_STATUS_PENDING);
+    CHECK(strcmp(as_journal_entry_status_str(e), "PENDING") == 0);
+    CHECK(!as_journal_entry_outcome_unknown(e));
+    CHECK(as_journal_entry_created_at_ms(e) > 1700000000000LL);
+    CHECK_RESULT(as_client_wait_payment_session(c, tid, as_journal_entry_challenge_id(e), 30000, NULL, &done),
+                 AS_RESULT_OK);
+    CHECK(as_payment_session_status(done) == AS_PAYMENT_STATUS_COMPLETED);
+  }
+  as_journal_entry_free(e);
+  e = NULL;
+  CHECK_RESULT(as_client_find_payment_session(c, "c-order-1", &e), AS_RESULT_OK);
+  CHECK(as_journal_entry_status(e) == AS_PAYMENT_STATUS_COMPLETED);
+  as_journal_entry_free(e);
+  e = (as_journal_entry *)1;
+  CHECK_RESULT(as_client_find_payment_session(c, "c-unknown", &e), AS_RESULT_NOT_FOUND);
+  CHECK(e == NULL);
+  CHECK_RESULT(as_client_forget_reference(c, "c-order-1"), AS_RESULT_OK);
+  CHECK_RESULT(as_client_find_payment_session(c, "c-order-1", &e), AS_RESULT_NOT_FOUND);
+
+  /* NULL everywhere. */
+  CHECK_RESULT(as_client_find_payment_session(NULL, "r", &e), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_find_payment_session(c, NULL, &e), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_find_payment_session(c, "r", NULL), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_forget_reference(NULL, "r"), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_forget_reference(c, NULL), AS_RESULT_INVALID_ARGUMENT);
+  CHECK_RESULT(as_client_options_set_journal_path(NULL, path), AS_RESULT_INVALID_ARGUMENT);
+  CHECK(as_journal_entry_reference(NULL) == NULL);
+  CHECK(as_journal_entry_challenge_id(NULL) == NULL);
+  CHECK(as_journal_entry_status(NULL) == AS_PAYMENT_STATUS_UNKNOWN);
+  CHECK(as_journal_entry_status_str(NULL) == NULL);
+  CHECK(!as_journal_entry_outcome_unknown(NULL));
+  CHECK(as_journal_entry_created_at_ms(NULL) == 0);
+  as_journal_entry_free(NULL);
+
+  /* A journal that is not one: AS_RESULT_JOURNAL from as_client_new, naming the path. */
+  as_client *bad = NULL;
+  FILE *f = fopen(path, "w");
+  if (f) {
+    fputs("not a journal, just text\n", f);
+    fclose(f);
+  }
+  char wal[80], shm[80];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  snprintf(shm, sizeof shm, "%s-shm", path);
+  as_client_free(c);
+  remove(wal);
+  remove(shm);
+  CHECK_RESULT(as_client_new(o, &bad), AS_RESULT_JOURNAL);
+  CHECK(bad == NULL);
+  CHECK(strstr(as_last_error_message(), path) != NULL);
+  /* A client without a journal refuses the journal's calls. */
+  CHECK_RESULT(as_client_options_set_journal_path(o, NULL), AS_RESULT_OK);
+  CHECK_RESULT(as_client_new(o, &bad), AS_RESULT_OK);
+  CHECK_RESULT(as_client_forget_reference(bad, "r"), AS_RESULT_INVALID_ARGUMENT);
+  as_client_free(bad);
+
+  as_payment_session_free(s);
+  as_payment_session_free(done);
+  as_client_options_free(o);
+  remove(path);
+  remove(wal);
+  remove(shm);
+  rmdir(dir);
+}
+
 int main(void) {
   base_url = getenv("SIM_BASE_URL");
   ca_file = getenv("SIM_CA_FILE");
@@ -541,6 +651,7 @@ int main(void) {
       {"the one-call functions use the default client", test_default_client},
       {"one client shared by several threads", test_one_client_many_threads},
       {"the log callback gets lines without the terminal id", test_log_callback},
+      {"the payment journal: duplicate refused, restart resumes, forget", test_payment_journal},
   };
   int failed_tests = 0;
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

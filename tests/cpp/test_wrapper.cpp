@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "authsignal_terminal.hpp"
 
@@ -333,6 +336,49 @@ struct Test {
   void (*run)();
 };
 
+/* The payment journal: duplicate refused, a new client (a restart) finds and waits, forget. */
+void test_payment_journal() {
+  char dir[] = "/tmp/as-cpp-journal-XXXXXX";
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  const std::string path = std::string(dir) + "/pos.journal";
+  const std::string tid = terminal("+outcome=COMPLETED+polls=1");
+  std::string challenge_id;
+  {
+    at::Client client(sim_options().set_journal_path(path));
+    challenge_id = client.create_payment_session_minor(tid, 1250, "USD", "cpp-order-1").challenge_id();
+    EXPECT_ERROR(AS_RESULT_DUPLICATE_REFERENCE,
+                 client.create_payment_session_minor(tid, 1250, "USD", "cpp-order-1"));
+  }
+  {
+    at::Client restarted(sim_options()
+                             .set_journal_path(path)
+                             .set_journal_lifetime(std::chrono::minutes(10))
+                             .set_journal_retention(std::chrono::hours(24 * 7)));
+    std::optional<at::JournalEntry> entry = restarted.find_payment_session("cpp-order-1");
+    CHECK(entry.has_value());
+    if (entry) {
+      CHECK(entry->reference == "cpp-order-1");
+      CHECK(entry->challenge_id == challenge_id);
+      CHECK(entry->status == at::PaymentStatus::Pending);
+      CHECK(entry->status_raw == std::optional<std::string>("PENDING"));
+      CHECK(!entry->outcome_unknown);
+      CHECK(entry->created_at <= std::chrono::system_clock::now());
+      at::PaymentSession done =
+          restarted.wait_payment_session(tid, *entry->challenge_id, milliseconds(30000));
+      CHECK(done.status() == at::PaymentStatus::Completed);
+    }
+    CHECK(!restarted.find_payment_session("cpp-never").has_value());
+    restarted.forget_reference("cpp-order-1");
+    CHECK(!restarted.find_payment_session("cpp-order-1").has_value());
+    EXPECT_ERROR(AS_RESULT_INVALID_ARGUMENT, sim_client().find_payment_session("cpp-order-1"));
+  }
+  for (const char *suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  rmdir(dir);
+}
+
 }  // namespace
 
 int main() {
@@ -357,6 +403,7 @@ int main() {
       {"wait: still pending, and cancelled from another thread", test_wait_still_pending_and_cancelled},
       {"the default client from the environment", test_default_client},
       {"one client shared by four threads", test_one_client_many_threads},
+      {"the payment journal: duplicate refused, restart resumes, forget", test_payment_journal},
   };
   int failed = 0;
   for (const Test &t : tests) {

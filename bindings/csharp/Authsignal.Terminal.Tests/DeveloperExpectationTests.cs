@@ -280,6 +280,17 @@ namespace Authsignal.Terminal.Tests
                 return Task.FromResult(WaitPaymentSession(terminalId, challengeId, timeout, cancellationToken));
             }
 
+            public JournalEntry FindPaymentSession(string reference)
+            {
+                Calls.Add("find " + reference);
+                return null;
+            }
+
+            public void ForgetReference(string reference)
+            {
+                Calls.Add("forget " + reference);
+            }
+
             public void Dispose()
             {
             }

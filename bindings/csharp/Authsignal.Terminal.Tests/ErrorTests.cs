@@ -14,7 +14,7 @@ namespace Authsignal.Terminal.Tests
         public void TheResultNumbersAreTheLibrarys()
         {
             var values = (TerminalResult[])Enum.GetValues(typeof(TerminalResult));
-            Assert.AreEqual(14, values.Length);
+            Assert.AreEqual(16, values.Length);
             foreach (var value in values)
             {
                 Assert.AreEqual("AS_RESULT_" + Screaming(value.ToString()), NativeError.ResultName(value), value.ToString());

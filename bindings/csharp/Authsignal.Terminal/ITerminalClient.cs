@@ -66,5 +66,14 @@ namespace Authsignal.Terminal
         /// <returns>A task giving the session, no longer pending.</returns>
         Task<PaymentSession> WaitPaymentSessionAsync(string terminalId, string challengeId, TimeSpan timeout,
             CancellationToken cancellationToken = default(CancellationToken));
+
+        /// <summary>What the payment journal knows about a reference; see <see cref="TerminalClient.FindPaymentSession"/>.</summary>
+        /// <param name="reference">The POS reference the create carried.</param>
+        /// <returns>The entry, or null when the journal knows nothing.</returns>
+        JournalEntry FindPaymentSession(string reference);
+
+        /// <summary>Forgets a reference in the payment journal; see <see cref="TerminalClient.ForgetReference"/>.</summary>
+        /// <param name="reference">The POS reference.</param>
+        void ForgetReference(string reference);
     }
 }

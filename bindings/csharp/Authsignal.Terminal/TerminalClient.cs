@@ -68,6 +68,18 @@ namespace Authsignal.Terminal
             byte[] caFile = Utf8.Optional(options.CaFile, nameof(options.CaFile));
             byte[] proxy = Utf8.Optional(options.Proxy, nameof(options.Proxy));
             byte[] userAgentSuffix = Utf8.Optional(UserAgentSuffix(options.UserAgentSuffix), nameof(options.UserAgentSuffix));
+            byte[] journalPath = Utf8.Optional(options.JournalPath, nameof(options.JournalPath));
+            uint? journalLifetime = OptionalMilliseconds(options.JournalLifetime, nameof(options.JournalLifetime));
+            ulong? journalRetention = null;
+            if (options.JournalRetention.HasValue)
+            {
+                if (options.JournalRetention.Value < TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(options.JournalRetention), options.JournalRetention.Value,
+                        "must not be negative");
+                }
+                journalRetention = (ulong)Math.Ceiling(options.JournalRetention.Value.TotalMilliseconds);
+            }
 
             ClientOptionsHandle native;
             NativeError.Check(NativeMethods.as_client_options_new(out native));
@@ -100,6 +112,18 @@ namespace Authsignal.Terminal
                     NativeError.Check(NativeMethods.as_client_options_set_proxy(native, proxy));
                 }
                 NativeError.Check(NativeMethods.as_client_options_set_user_agent_suffix(native, userAgentSuffix));
+                if (journalPath != null)
+                {
+                    NativeError.Check(NativeMethods.as_client_options_set_journal_path(native, journalPath));
+                }
+                if (journalLifetime.HasValue)
+                {
+                    NativeError.Check(NativeMethods.as_client_options_set_journal_lifetime_ms(native, journalLifetime.Value));
+                }
+                if (journalRetention.HasValue)
+                {
+                    NativeError.Check(NativeMethods.as_client_options_set_journal_retention_ms(native, journalRetention.Value));
+                }
 
                 ClientHandle client;
                 TerminalResult result = NativeMethods.as_client_new(native, out client);
@@ -294,6 +318,65 @@ namespace Authsignal.Terminal
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// What the payment journal (<see cref="TerminalClientOptions.JournalPath"/>) knows
+        /// about the last create for <paramref name="reference"/>, or null when it knows
+        /// nothing. A POS that restarted uses it to wait again for the session it had started
+        /// (<see cref="JournalEntry.ChallengeId"/>), or learns that the outcome is unknown
+        /// (check the terminal, then <see cref="ForgetReference"/>). No network I/O.
+        /// </summary>
+        /// <param name="reference">The POS reference the create carried.</param>
+        /// <returns>The entry, or null.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="reference"/> is null.</exception>
+        /// <exception cref="AuthsignalTerminalException">
+        /// <see cref="TerminalResult.InvalidArgument"/> when the client has no journal;
+        /// <see cref="TerminalResult.Journal"/> when it cannot be read.
+        /// </exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public JournalEntry FindPaymentSession(string reference)
+        {
+            byte[] native = Utf8.Required(reference, nameof(reference));
+            ThrowIfDisposed();
+            JournalEntryHandle entry;
+            TerminalResult result = NativeMethods.as_client_find_payment_session(handle, native, out entry);
+            using (entry)
+            {
+                if (result == TerminalResult.NotFound)
+                {
+                    return null;
+                }
+                NativeError.Check(result);
+                string statusRaw = Utf8.FromNative(NativeMethods.as_journal_entry_status_str(entry));
+                int status = NativeMethods.as_journal_entry_status(entry);
+                return new JournalEntry(
+                    Utf8.FromNative(NativeMethods.as_journal_entry_reference(entry)),
+                    Utf8.FromNative(NativeMethods.as_journal_entry_challenge_id(entry)),
+                    statusRaw == null ? (PaymentStatus?)null
+                        : Enum.IsDefined(typeof(PaymentStatus), status) ? (PaymentStatus)status : PaymentStatus.Unknown,
+                    statusRaw,
+                    NativeMethods.as_journal_entry_outcome_unknown(entry),
+                    DateTimeOffset.FromUnixTimeMilliseconds(NativeMethods.as_journal_entry_created_at_ms(entry)));
+            }
+        }
+
+        /// <summary>
+        /// Forgets <paramref name="reference"/> in the payment journal: the cashier has
+        /// checked the terminal and nothing is prompting, so the next create for it may go.
+        /// Forgetting a reference the journal does not know does nothing. No network I/O.
+        /// </summary>
+        /// <param name="reference">The POS reference.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="reference"/> is null.</exception>
+        /// <exception cref="AuthsignalTerminalException">
+        /// <see cref="TerminalResult.InvalidArgument"/> when the client has no journal.
+        /// </exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public void ForgetReference(string reference)
+        {
+            byte[] native = Utf8.Required(reference, nameof(reference));
+            ThrowIfDisposed();
+            NativeError.Check(NativeMethods.as_client_forget_reference(handle, native));
         }
 
         /// <summary>

@@ -69,5 +69,26 @@ namespace Authsignal.Terminal
         /// included, to 256 characters.
         /// </summary>
         public string UserAgentSuffix { get; set; }
+
+        /// <summary>
+        /// A file (or folder) for the crash-safe payment journal; null (the default) for
+        /// none. With it, a create that carries a reference is recorded durably before it is
+        /// sent, and a create for a reference whose last attempt is pending, completed or of
+        /// unknown outcome throws <see cref="DuplicateReferenceException"/> before any network
+        /// I/O, across crashes, restarts and POS processes sharing the file. Creates without
+        /// a reference are not journaled. See <see cref="TerminalClient.FindPaymentSession"/>.
+        /// </summary>
+        public string JournalPath { get; set; }
+
+        /// <summary>
+        /// How long a create of unknown outcome, or a session last seen pending, keeps its
+        /// reference blocked; null for the library's default (10 minutes).
+        /// </summary>
+        public TimeSpan? JournalLifetime { get; set; }
+
+        /// <summary>
+        /// How long journal entries are kept; null for the library's default (7 days).
+        /// </summary>
+        public TimeSpan? JournalRetention { get; set; }
     }
 }

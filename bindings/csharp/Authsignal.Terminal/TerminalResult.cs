@@ -61,5 +61,18 @@ namespace Authsignal.Terminal
 
         /// <summary>A bug in the native library, caught there (<c>AS_RESULT_INTERNAL</c>).</summary>
         Internal = 13,
+
+        /// <summary>
+        /// The payment journal refused a create before any network I/O: the reference's
+        /// last attempt is pending, completed or of unknown outcome
+        /// (<c>AS_RESULT_DUPLICATE_REFERENCE</c>); thrown as <see cref="DuplicateReferenceException"/>.
+        /// </summary>
+        DuplicateReference = 14,
+
+        /// <summary>
+        /// The payment journal cannot be opened, read or written; the message names the path
+        /// and the cause (<c>AS_RESULT_JOURNAL</c>).
+        /// </summary>
+        Journal = 15,
     }
 }

@@ -32,6 +32,10 @@ namespace Authsignal.Terminal.Interop
                 // The library names the settings in words; .NET users get the properties.
                 message += " (in .NET: TerminalClientOptions.UseSystemRoots = true, or TerminalClientOptions.CaFile for a CA file)";
             }
+            if (result == TerminalResult.DuplicateReference)
+            {
+                return new DuplicateReferenceException(message);
+            }
             return new AuthsignalTerminalException(result, message, httpStatus, serverCode, outcomeUnknown);
         }
 

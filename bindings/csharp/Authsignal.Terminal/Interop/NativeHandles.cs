@@ -56,6 +56,14 @@ namespace Authsignal.Terminal.Interop
         }
     }
 
+    internal sealed class JournalEntryHandle : NativeHandle
+    {
+        protected override void Free(IntPtr pointer)
+        {
+            NativeMethods.as_journal_entry_free(pointer);
+        }
+    }
+
     internal sealed class CancelTokenHandle : NativeHandle
     {
         protected override void Free(IntPtr pointer)

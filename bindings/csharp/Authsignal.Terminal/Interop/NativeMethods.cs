@@ -73,6 +73,15 @@ namespace Authsignal.Terminal.Interop
         internal static extern TerminalResult as_client_options_set_user_agent_suffix(ClientOptionsHandle o, byte[] suffix);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_options_set_journal_path(ClientOptionsHandle o, byte[] path);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_options_set_journal_lifetime_ms(ClientOptionsHandle o, uint ms);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_options_set_journal_retention_ms(ClientOptionsHandle o, ulong ms);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void as_client_options_free(IntPtr o);
 
         // The client.
@@ -94,6 +103,36 @@ namespace Authsignal.Terminal.Interop
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void as_client_free(IntPtr c);
+
+        // The payment journal.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_find_payment_session(ClientHandle c, byte[] reference,
+            out JournalEntryHandle entry);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern TerminalResult as_client_forget_reference(ClientHandle c, byte[] reference);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_journal_entry_reference(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_journal_entry_challenge_id(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int as_journal_entry_status(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_journal_entry_status_str(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool as_journal_entry_outcome_unknown(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern long as_journal_entry_created_at_ms(JournalEntryHandle e);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void as_journal_entry_free(IntPtr e);
 
         // Cancel tokens.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

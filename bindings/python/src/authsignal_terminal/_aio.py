@@ -16,7 +16,17 @@ import sys
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ._client import Amount, CancelToken, Client, PaymentSession, Region, StrPath, _cancel_native, _wait_token
+from ._client import (
+    Amount,
+    CancelToken,
+    Client,
+    JournalEntry,
+    PaymentSession,
+    Region,
+    StrPath,
+    _cancel_native,
+    _wait_token,
+)
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -51,6 +61,9 @@ class AsyncClient:
         use_system_roots: bool | None = None,
         proxy: str | None = None,
         user_agent_suffix: str | None = None,
+        journal: StrPath | None = None,
+        journal_lifetime: float | None = None,
+        journal_retention: float | None = None,
         executor: Executor | None = None,
     ) -> None:
         self.sync = Client(
@@ -63,6 +76,9 @@ class AsyncClient:
             use_system_roots=use_system_roots,
             proxy=proxy,
             user_agent_suffix=user_agent_suffix,
+            journal=journal,
+            journal_lifetime=journal_lifetime,
+            journal_retention=journal_retention,
         )
         self._executor = executor
 
@@ -92,6 +108,14 @@ class AsyncClient:
         return await self._run(
             self.sync.create_payment_session_minor, terminal_id, amount_minor, currency, reference
         )
+
+    async def find_payment_session(self, reference: str) -> JournalEntry | None:
+        """``Client.find_payment_session``, awaited."""
+        return await self._run(self.sync.find_payment_session, reference)
+
+    async def forget_reference(self, reference: str) -> None:
+        """``Client.forget_reference``, awaited."""
+        await self._run(self.sync.forget_reference, reference)
 
     async def get_payment_session(self, terminal_id: str, challenge_id: str) -> PaymentSession:
         """``Client.get_payment_session``, awaited."""

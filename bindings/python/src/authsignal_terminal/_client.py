@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from ctypes import byref, c_void_p
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
@@ -109,6 +110,29 @@ class PaymentSession:
     reference: str | None
 
 
+@dataclass(frozen=True)
+class JournalEntry:
+    """What the payment journal knows about one reference: its last create.
+
+    Attributes:
+        reference: the POS reference.
+        challenge_id: the session's id, to wait on; None when the outcome is unknown.
+        status: the last status seen; None when the outcome is unknown.
+        status_raw: that status exactly as the server sent it, or None.
+        outcome_unknown: True when the create may or may not have made a session: the
+            terminal may be prompting. Check it; once it shows nothing, call
+            ``forget_reference``.
+        created_at: when the create was started (UTC).
+    """
+
+    reference: str
+    challenge_id: str | None
+    status: PaymentStatus | None
+    status_raw: str | None
+    outcome_unknown: bool
+    created_at: datetime
+
+
 # --- conversions: Python values to C arguments ------------------------------------
 
 
@@ -153,6 +177,15 @@ def _millis(seconds: object, name: str) -> int:
     if millis >= _UINT32_MAX:
         return _UINT32_MAX
     return int(round(millis))
+
+
+def _millis64(seconds: object, name: str) -> int:
+    """Seconds as whole milliseconds for a ``uint64_t`` (clamped, never wrapped)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds (int or float), not {type(seconds).__name__}")
+    if math.isnan(seconds) or seconds <= 0:
+        return 0
+    return int(min(round(seconds * 1000), 2**64 - 1))
 
 
 def _saturate_int64(value: int) -> int:
@@ -232,6 +265,35 @@ def _session_from(ptr: c_void_p) -> PaymentSession:
         status=status,
         status_raw=status_raw.decode("utf-8", "replace"),
         reference=None if reference is None else reference.decode("utf-8", "replace"),
+    )
+
+
+def _text_or_none(raw: bytes | None) -> str | None:
+    return None if raw is None else raw.decode("utf-8", "replace")
+
+
+def _entry_from(ptr: c_void_p) -> JournalEntry:
+    """Copies an owned ``as_journal_entry`` into a ``JournalEntry`` and frees it."""
+    try:
+        reference = lib.as_journal_entry_reference(ptr) or b""
+        challenge_id = lib.as_journal_entry_challenge_id(ptr)
+        status_code = int(lib.as_journal_entry_status(ptr))
+        status_raw = lib.as_journal_entry_status_str(ptr)
+        outcome_unknown = bool(lib.as_journal_entry_outcome_unknown(ptr))
+        created_at_ms = int(lib.as_journal_entry_created_at_ms(ptr))
+    finally:
+        lib.as_journal_entry_free(ptr)
+    status: PaymentStatus | None = None
+    if status_raw is not None:
+        in_range = 0 <= status_code < len(_STATUS_BY_NUMBER)
+        status = _STATUS_BY_NUMBER[status_code] if in_range else PaymentStatus.UNKNOWN
+    return JournalEntry(
+        reference=reference.decode("utf-8", "replace"),
+        challenge_id=_text_or_none(challenge_id),
+        status=status,
+        status_raw=_text_or_none(status_raw),
+        outcome_unknown=outcome_unknown,
+        created_at=datetime.fromtimestamp(created_at_ms / 1000, tz=timezone.utc),
     )
 
 
@@ -426,9 +488,19 @@ class Client:
             the environment names (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``).
         user_agent_suffix: appended to the User-Agent, after this binding's own token
             (``authsignal-terminal-python/<version> python/<x.y>``).
+        journal: a file (or folder) for the crash-safe payment journal, off by default.
+            With it, a create that carries a ``reference`` is recorded durably before
+            it is sent, and a create for a reference whose last attempt is PENDING,
+            COMPLETED or of unknown outcome raises ``DuplicateReferenceError`` before
+            any network I/O, across crashes, restarts and processes sharing the file.
+            Creates without a reference are not journaled.
+        journal_lifetime: seconds a create of unknown outcome (or a session last seen
+            PENDING) keeps its reference blocked (default 600).
+        journal_retention: seconds journal entries are kept (default 7 days).
 
     Raises:
         InvalidArgumentError: an option the library refuses (the message says which).
+        JournalError: the journal cannot be opened (the message names the path).
         TypeError: an argument of the wrong type.
     """
 
@@ -444,6 +516,9 @@ class Client:
         use_system_roots: bool | None = None,
         proxy: str | None = None,
         user_agent_suffix: str | None = None,
+        journal: StrPath | None = None,
+        journal_lifetime: float | None = None,
+        journal_retention: float | None = None,
     ) -> None:
         options = _ClientOptions().native
         try:
@@ -478,6 +553,16 @@ class Client:
                     if suffix_bytes:
                         suffix = f"{suffix} {user_agent_suffix}"
                 lib.as_client_options_set_user_agent_suffix(opts, _c_str(suffix, "user_agent_suffix"))
+                if journal is not None:
+                    lib.as_client_options_set_journal_path(opts, _c_path(journal, "journal"))
+                if journal_lifetime is not None:
+                    lib.as_client_options_set_journal_lifetime_ms(
+                        opts, _millis(journal_lifetime, "journal_lifetime")
+                    )
+                if journal_retention is not None:
+                    lib.as_client_options_set_journal_retention_ms(
+                        opts, _millis64(journal_retention, "journal_retention")
+                    )
                 out = c_void_p()
                 lib.as_client_new(opts, byref(out))
         finally:
@@ -593,6 +678,37 @@ class Client:
                 )
 
         return wait
+
+    def find_payment_session(self, reference: str) -> JournalEntry | None:
+        """What the client's journal knows about the last create for ``reference``, or
+        None when it knows nothing. A POS that restarted uses it to wait again for the
+        session it had started (``entry.challenge_id``), or learns that the outcome is
+        unknown (check the terminal, then ``forget_reference``). No network I/O.
+
+        Raises:
+            InvalidArgumentError: the client has no journal.
+            JournalError: the journal cannot be read.
+        """
+        ref = _c_str(reference, "reference")
+        out = c_void_p()
+        with self._native.borrow() as client:
+            try:
+                lib.as_client_find_payment_session(client, ref, byref(out))
+            except _errors.NotFoundError:
+                return None
+        return _entry_from(out)
+
+    def forget_reference(self, reference: str) -> None:
+        """Forgets ``reference`` in the client's journal: the cashier has checked the
+        terminal and nothing is prompting, so the next create for it may go. Forgetting
+        an unknown reference is harmless. No network I/O.
+
+        Raises:
+            InvalidArgumentError: the client has no journal.
+        """
+        ref = _c_str(reference, "reference")
+        with self._native.borrow() as client:
+            lib.as_client_forget_reference(client, ref)
 
     def close(self) -> None:
         """Frees the client (at once, or when the last running call ends). Later calls

@@ -136,6 +136,18 @@ class InternalError(AuthsignalTerminalError):
     """``AS_RESULT_INTERNAL``: a bug in the library (a caught panic)."""
 
 
+class DuplicateReferenceError(AuthsignalTerminalError):
+    """``AS_RESULT_DUPLICATE_REFERENCE``: the client's payment journal refused a create
+    before any network I/O, because the reference's last attempt is PENDING, COMPLETED
+    or of unknown outcome (the message says which, and the challenge id to wait on when
+    known). See ``Client.find_payment_session`` and ``Client.forget_reference``."""
+
+
+class JournalError(AuthsignalTerminalError, OSError):
+    """``AS_RESULT_JOURNAL``: the payment journal cannot be opened, read or written
+    (before any network I/O); the message names the path and the cause."""
+
+
 #: ``as_result`` number -> exception class. A number missing here (from a newer
 #: library) raises the base class.
 ERROR_CLASSES: dict[int, type[AuthsignalTerminalError]] = {
@@ -152,6 +164,8 @@ ERROR_CLASSES: dict[int, type[AuthsignalTerminalError]] = {
     11: WaitCancelledError,
     12: StillPendingError,
     13: InternalError,
+    14: DuplicateReferenceError,
+    15: JournalError,
 }
 
 INVALID_ARGUMENT = 1

@@ -23,6 +23,7 @@ from ctypes import (
     c_int64,
     c_uint,
     c_uint32,
+    c_uint64,
     c_void_p,
 )
 from typing import Any, Callable
@@ -110,6 +111,9 @@ _fallible("as_client_options_set_ca_file", c_void_p, c_char_p)
 _fallible("as_client_options_set_use_system_roots", c_void_p, c_bool)
 _fallible("as_client_options_set_proxy", c_void_p, c_char_p)
 _fallible("as_client_options_set_user_agent_suffix", c_void_p, c_char_p)
+_fallible("as_client_options_set_journal_path", c_void_p, c_char_p)
+_fallible("as_client_options_set_journal_lifetime_ms", c_void_p, c_uint32)
+_fallible("as_client_options_set_journal_retention_ms", c_void_p, c_uint64)
 _declare("as_client_options_free", None, [c_void_p])
 
 _fallible("as_client_new", c_void_p, _OUT)
@@ -117,6 +121,8 @@ _fallible("as_client_create_payment_session", c_void_p, c_char_p, c_double, c_ch
 _fallible("as_client_create_payment_session_minor", c_void_p, c_char_p, c_int64, c_char_p, c_char_p, _OUT)
 _fallible("as_client_get_payment_session", c_void_p, c_char_p, c_char_p, _OUT)
 _fallible("as_client_wait_payment_session", c_void_p, c_char_p, c_char_p, c_uint32, c_void_p, _OUT)
+_fallible("as_client_find_payment_session", c_void_p, c_char_p, _OUT)
+_fallible("as_client_forget_reference", c_void_p, c_char_p)
 _declare("as_client_free", None, [c_void_p])
 
 _fallible("as_create_payment_session", c_char_p, c_double, c_char_p, c_char_p, _OUT)
@@ -133,6 +139,14 @@ _declare("as_payment_session_status", c_int, [c_void_p])
 _declare("as_payment_session_status_str", c_char_p, [c_void_p])
 _declare("as_payment_session_reference", c_char_p, [c_void_p])
 _declare("as_payment_session_free", None, [c_void_p])
+
+_declare("as_journal_entry_reference", c_char_p, [c_void_p])
+_declare("as_journal_entry_challenge_id", c_char_p, [c_void_p])
+_declare("as_journal_entry_status", c_int, [c_void_p])
+_declare("as_journal_entry_status_str", c_char_p, [c_void_p])
+_declare("as_journal_entry_outcome_unknown", c_bool, [c_void_p])
+_declare("as_journal_entry_created_at_ms", c_int64, [c_void_p])
+_declare("as_journal_entry_free", None, [c_void_p])
 
 _fallible("as_set_log_callback", LOG_CALLBACK, c_void_p, c_uint)
 
