@@ -267,23 +267,32 @@ def _run_interruptibly(call: Callable[[], _T], stop: Callable[[], None]) -> _T:
     if threading.current_thread() is not threading.main_thread():
         return call()
     outcome: list[tuple[bool, Any]] = []
+    # The worker's end is told by an Event, not by Thread.join(timeout): a join
+    # interrupted by a signal can mark a live thread stopped (CPython's bpo-45274 fix
+    # releases the thread's own lock), and a later join() would then not wait for it.
+    done = threading.Event()
 
     def work() -> None:
         try:
             outcome.append((True, call()))
         except BaseException as error:  # handed to the caller's thread below
             outcome.append((False, error))
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="authsignal_terminal wait")
     try:
         worker.start()
-        while worker.is_alive():
-            worker.join(0.1)
+        while not done.wait(0.1):
+            pass
     except BaseException:
         stop()
         if worker.ident is not None:  # started, even if start() itself was interrupted
+            while not done.wait(0.1):
+                pass
             worker.join()
         raise
+    worker.join()
     succeeded, value = outcome.pop()
     if succeeded:
         return value  # type: ignore[no-any-return]
