@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
-from . import _errors
+from . import _errors, _log
 from ._ffi import lib
 from ._handle import NativeHandle
 from ._version import __version__
@@ -237,8 +237,11 @@ def _session_from(ptr: c_void_p) -> PaymentSession:
 def _call_for_session(call: Callable[[Any], object]) -> PaymentSession:
     """Runs a C call whose last argument is an ``as_payment_session **`` out-param."""
     out = c_void_p()
-    call(byref(out))  # errcheck raises on failure; out is then NULL
-    return _session_from(out)
+    try:
+        call(byref(out))  # errcheck raises on failure; out is then NULL
+        return _session_from(out)
+    finally:
+        _log.raise_kept_interrupt()
 
 
 def _minor_argument(amount_minor: object) -> int:
