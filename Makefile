@@ -24,6 +24,7 @@ INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" B
 
 .PHONY: install uninstall test-cpp test-packaging
 .PHONY: dist test-dist
+.PHONY: test-csharp-coreclr
 
 .PHONY: all build header demo test lint test-rust test-c test-python test-csharp csharp deps deps-c deps-csharp
 
@@ -49,7 +50,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps msrv
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -88,6 +89,12 @@ csharp: deps-csharp build
 
 test-csharp: csharp
 	bindings/csharp/run-tests.sh
+
+# The same tests on CoreCLR (.NET Core 3.1 from PyPI's dotnetcore2), with the wrapper's
+# NETSTANDARD build and a runner of our own (bindings/csharp/coreclr.sh).
+test-csharp-coreclr: csharp
+	scripts/install-deps.sh coreclr
+	bindings/csharp/coreclr.sh
 
 # The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
 # bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/.

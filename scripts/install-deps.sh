@@ -2,6 +2,8 @@
 # Installs what a part of the build needs on a fresh Debian machine, only when missing.
 #   scripts/install-deps.sh c        gcc, g++, make, valgrind, cmake, pkg-config, binutils
 #   scripts/install-deps.sh csharp   Mono's C# compiler and runtime, NUnit 2.6
+#   scripts/install-deps.sh coreclr  the .NET Core 3.1 runtime (no SDK), from PyPI's dotnetcore2
+#                                    wheel, into target/coreclr-venv (bindings/csharp/coreclr.sh)
 #   scripts/install-deps.sh bench    what the benchmark's comparison clients need: libcurl
 #                                    with OpenSSL (headers), and Mono's System.Net.Http when
 #                                    Mono is present (requests and httpx come from pip),
@@ -28,6 +30,14 @@ case "${1:-}" in
     need nunit-console nunit-console
     [ -n "$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null)" ] || [ -n "$(ls /usr/lib/mono/*/nunit.framework.dll 2>/dev/null)" ] || missing+=(libnunit-cil-dev)
     ;;
+  coreclr)
+    venv="$(cd "$(dirname "$0")/.." && pwd)/target/coreclr-venv"
+    if ! ls "$venv"/lib/python3*/site-packages/dotnetcore2/bin/dotnet >/dev/null 2>&1; then
+      echo "installing: dotnetcore2 (PyPI) into $venv"
+      python3 -m venv "$venv"
+      "$venv/bin/python" -m pip install --quiet dotnetcore2==3.1.23
+    fi
+    ;;
   bench)
     [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || missing+=(libcurl4-openssl-dev)
     if command -v mono >/dev/null 2>&1 && ! ls /usr/lib/mono/4.5/System.Net.Http.dll >/dev/null 2>&1; then
@@ -37,7 +47,7 @@ case "${1:-}" in
     need openssl openssl
     ;;
   *)
-    echo "usage: $0 c|csharp|bench" >&2
+    echo "usage: $0 c|csharp|coreclr|bench" >&2
     exit 2
     ;;
 esac

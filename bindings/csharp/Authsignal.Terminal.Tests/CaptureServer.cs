@@ -27,6 +27,7 @@ namespace Authsignal.Terminal.Tests
         private readonly Thread thread;
         private readonly int status;
         private readonly string body;
+        private volatile bool stopping;
 
         internal CaptureServer(int status = 200, string body = "{\"challengeId\":\"ch_capture_1\",\"status\":\"PENDING\"}")
         {
@@ -62,6 +63,20 @@ namespace Authsignal.Terminal.Tests
 
         public void Dispose()
         {
+            // On Linux, CoreCLR's Stop() does not wake a thread blocked in accept (Mono's
+            // does): a connection of our own does, and the loop then sees it is stopping.
+            stopping = true;
+            try
+            {
+                using (var wake = new TcpClient())
+                {
+                    wake.Connect(IPAddress.Loopback, Port);
+                }
+            }
+            catch (SocketException)
+            {
+                // Nothing listens any more: nothing to wake.
+            }
             listener.Stop();
             thread.Join(2000);
         }
@@ -88,6 +103,11 @@ namespace Authsignal.Terminal.Tests
                 catch (Exception)
                 {
                     return; // stopped
+                }
+                if (stopping)
+                {
+                    connection.Dispose();
+                    return;
                 }
                 using (connection)
                 {

@@ -68,6 +68,51 @@ def test_ctrl_c_ends_a_sync_wait_with_keyboard_interrupt(simulator, make_tid, lo
     assert "Exception ignored" not in err, err[-2000:]
 
 
+CREATE_SLOWLY = """
+import logging, os, sys
+import authsignal_terminal as at
+logging.basicConfig(level=logging.DEBUG, stream=open(os.devnull, "w"))  # lines reach Python
+tid = sys.stdin.read()
+with at.Client(base_url=sys.argv[1], ca_file=sys.argv[2]) as client:
+    print("CREATING", flush=True)
+    try:
+        client.create_payment_session(tid, 1, "USD")
+        client.create_payment_session(tid, 1, "USD")
+    except KeyboardInterrupt:
+        print("INTERRUPTED", flush=True)
+        sys.exit(0)
+print("NOT INTERRUPTED", flush=True)
+sys.exit(1)
+"""
+
+
+def test_ctrl_c_during_a_call_that_logs_is_not_swallowed(simulator, make_tid) -> None:
+    # The answer (held back 1.5 s) is logged from inside the call, on the main thread: a
+    # signal that lands in that callback must still reach the program once the call returns.
+    child = subprocess.Popen(
+        [sys.executable, "-c", CREATE_SLOWLY, simulator.base_url, simulator.ca_file],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(make_tid(delay=1500))
+    child.stdin.close()
+    child.stdin = None
+    try:
+        assert child.stdout.readline().strip() == "CREATING"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert out.strip() == "INTERRUPTED", (out, err[-2000:])
+    assert "Exception ignored" not in err, err[-2000:]
+
+
 @pytest.fixture
 def silent_server() -> Iterator[str]:
     """A loopback port that accepts connections (in its backlog) and never answers."""

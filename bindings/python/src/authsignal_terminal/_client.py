@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
-from . import _errors
+from . import _errors, _log
 from ._ffi import lib
 from ._handle import NativeHandle
 from ._version import __version__
@@ -300,8 +300,11 @@ def _entry_from(ptr: c_void_p) -> JournalEntry:
 def _call_for_session(call: Callable[[Any], object]) -> PaymentSession:
     """Runs a C call whose last argument is an ``as_payment_session **`` out-param."""
     out = c_void_p()
-    call(byref(out))  # errcheck raises on failure; out is then NULL
-    return _session_from(out)
+    try:
+        call(byref(out))  # errcheck raises on failure; out is then NULL
+        return _session_from(out)
+    finally:
+        _log.raise_kept_interrupt()
 
 
 def _minor_argument(amount_minor: object) -> int:
@@ -330,23 +333,32 @@ def _run_interruptibly(call: Callable[[], _T], stop: Callable[[], None]) -> _T:
     if threading.current_thread() is not threading.main_thread():
         return call()
     outcome: list[tuple[bool, Any]] = []
+    # The worker's end is told by an Event, not by Thread.join(timeout): a join
+    # interrupted by a signal can mark a live thread stopped (CPython's bpo-45274 fix
+    # releases the thread's own lock), and a later join() would then not wait for it.
+    done = threading.Event()
 
     def work() -> None:
         try:
             outcome.append((True, call()))
         except BaseException as error:  # handed to the caller's thread below
             outcome.append((False, error))
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="authsignal_terminal wait")
     try:
         worker.start()
-        while worker.is_alive():
-            worker.join(0.1)
+        while not done.wait(0.1):
+            pass
     except BaseException:
         stop()
         if worker.ident is not None:  # started, even if start() itself was interrupted
+            while not done.wait(0.1):
+                pass
             worker.join()
         raise
+    worker.join()
     succeeded, value = outcome.pop()
     if succeeded:
         return value  # type: ignore[no-any-return]

@@ -10,9 +10,11 @@ redacts them).
 
 from __future__ import annotations
 
-import _thread
 import atexit
 import logging
+import sys
+import threading
+from typing import Any
 
 from . import _ffi
 
@@ -30,12 +32,37 @@ def _on_log(user_data: int | None, level: int, message: bytes | None) -> None:
         if message is not None and logger.isEnabledFor(python_level):
             logger.log(python_level, message.decode("utf-8", "replace"))
     except KeyboardInterrupt:
-        # Ctrl-C landed in this callback, where ctypes would drop it: raise it again in
-        # the main thread as soon as the library call returns.
-        _thread.interrupt_main()
+        _interrupted.set()  # see _keep_interrupts
     except Exception:
         pass
 
+
+# Ctrl-C that landed in _on_log, to raise once the library call has returned.
+_interrupted = threading.Event()
+_previous_unraisablehook = sys.unraisablehook
+
+
+def _keep_interrupts(unraisable: Any) -> None:
+    """Ctrl-C that lands in ``_on_log`` (on the main thread, inside a library call) is
+    raised there, often before its first line, and ctypes would print and drop it
+    ("Exception ignored on calling ctypes callback function"). It is kept instead, for
+    ``raise_kept_interrupt`` after the call; anything else goes to the hook that was in
+    place."""
+    if unraisable.object is _on_log and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _interrupted.set()
+        return
+    _previous_unraisablehook(unraisable)
+
+
+def raise_kept_interrupt() -> None:
+    """Raises the ``KeyboardInterrupt`` that landed in a log callback during the library
+    call this thread just made (only the main thread receives them)."""
+    if _interrupted.is_set() and threading.current_thread() is threading.main_thread():
+        _interrupted.clear()
+        raise KeyboardInterrupt
+
+
+sys.unraisablehook = _keep_interrupts
 
 # Kept referenced for the life of the process: the library holds the C function pointer.
 _callback = _ffi.LOG_CALLBACK(_on_log)
