@@ -75,5 +75,10 @@ namespace Authsignal.Terminal
         /// <summary>Forgets a reference in the payment journal; see <see cref="TerminalClient.ForgetReference"/>.</summary>
         /// <param name="reference">The POS reference.</param>
         void ForgetReference(string reference);
+
+        /// <summary>Diagnoses why payments might fail; see <see cref="TerminalClient.Diagnose"/>.</summary>
+        /// <param name="terminalId">When given, whether the server accepts it (no payment is started).</param>
+        /// <returns>The report.</returns>
+        TerminalDiagnosis Diagnose(string terminalId = null);
     }
 }

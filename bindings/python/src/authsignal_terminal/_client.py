@@ -739,7 +739,7 @@ class Client:
         self.close()
 
     def diagnose(self, terminal_id: str | None = None) -> Diagnosis:
-        """Diagnoses why payments through this client might fail (``as_client_diagnose``):
+        """Diagnoses why payments through this client might fail:
         configuration, proxy, DNS, TCP, TLS, the clock and, when ``terminal_id`` is given,
         whether the server accepts it. Never creates a payment; failed checks are in the
         result, not raised. What ``authsignal-terminal doctor`` prints."""
