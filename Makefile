@@ -4,7 +4,8 @@
 #               against the simulator over HTTPS on loopback.
 #   make test   everything: fmt, clippy, header drift, Rust, C and C++ (+ valgrind),
 #               packaging (make install, pkg-config, CMake), Python, C#, the Python
-#               wheel and the NuGet package (test-dist).
+#               wheel and the NuGet package (test-dist), a short run of each fuzz target.
+#   make fuzz   each fuzz target for FUZZ_SECONDS (default 300).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
@@ -50,10 +51,11 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz
 
 lint:
 	$(CARGO) fmt --all -- --check
+	rustfmt --edition 2021 --check fuzz/src/*.rs fuzz/fuzz_targets/*.rs
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 # Unit tests, the header drift test, and the integration tests against the simulator.
@@ -118,8 +120,9 @@ reliability-table:
 	@cat target/reliability/faults.md target/reliability/load.md
 
 # Performance against libcurl, Python requests/httpx and Mono's HttpClient, on one
-# simulator in one run (BENCHMARKS.md). Not part of `make test`; bench-smoke is cheap
-# (a few calls per client; checks answers and connection/handshake counts, no timings).
+# simulator in one run, then the C clients against nginx over TLS 1.3 (BENCHMARKS.md).
+# Not part of `make test`; bench-smoke is cheap (a few calls per client on both servers;
+# checks answers and connection/handshake counts, no timings).
 .PHONY: bench bench-smoke
 bench: deps-c build
 	scripts/install-deps.sh bench
@@ -139,3 +142,15 @@ msrv:
 # At a release only: write abi/baseline.txt from the header (tests/abi.rs checks it).
 abi-baseline:
 	AUTHSIGNAL_TERMINAL_UPDATE_ABI=1 $(CARGO) test --locked --test abi
+
+# Fuzzing (fuzz/, scripts/fuzz.sh): libFuzzer + AddressSanitizer through the nightly
+# toolchain, without cargo-fuzz. `make fuzz` runs each target FUZZ_SECONDS (default 300);
+# `make test` runs each for FUZZ_SMOKE_SECONDS (default 20) and counts "fuzz: N passed".
+FUZZ_SECONDS       ?= 300
+FUZZ_SMOKE_SECONDS ?= 20
+.PHONY: fuzz test-fuzz
+fuzz: deps-c
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz: deps-c
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

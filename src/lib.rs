@@ -40,6 +40,9 @@ mod endpoint;
 mod error;
 #[doc(hidden)]
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod journal;
 mod log;
 mod money;

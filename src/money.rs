@@ -57,7 +57,11 @@ const ISO_4217: &[([u8; 3], u32)] = &[
 
 /// An ISO 4217 alphabetic currency code, upper-case.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Currency([u8; 3]);
+pub struct Currency {
+    code: [u8; 3],
+    /// Its minor-unit digits from [`ISO_4217`], found once when the code was parsed.
+    exponent: u8,
+}
 
 impl Currency {
     /// Parses an active ISO 4217 code (see [`ISO_4217_SOURCE`]), in any case: `"usd"` is
@@ -75,28 +79,29 @@ impl Currency {
             bytes[1].to_ascii_uppercase(),
             bytes[2].to_ascii_uppercase(),
         ];
-        if ISO_4217.binary_search_by(|(c, _)| c.cmp(&upper)).is_err() {
-            return Err(Error::invalid_argument(format!(
+        match ISO_4217.binary_search_by(|(c, _)| c.cmp(&upper)) {
+            Ok(at) => Ok(Currency {
+                code: upper,
+                // At most 4: tested.
+                exponent: ISO_4217[at].1 as u8,
+            }),
+            Err(_) => Err(Error::invalid_argument(format!(
                 "currency \"{}\" is not an active ISO 4217 currency ({ISO_4217_SOURCE})",
                 // Only ASCII letters: checked above.
                 std::str::from_utf8(&upper).unwrap_or("?")
-            )));
+            ))),
         }
-        Ok(Currency(upper))
     }
 
     /// The code, upper-case.
     pub fn as_str(&self) -> &str {
         // Only ASCII letters are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+        std::str::from_utf8(&self.code).unwrap_or("XXX")
     }
 
     /// How many digits the minor unit has: 2 for USD, 0 for JPY, 3 for BHD.
     pub fn exponent(&self) -> u32 {
-        // Every Currency was found in the table when it was parsed.
-        ISO_4217
-            .binary_search_by(|(c, _)| c.cmp(&self.0))
-            .map_or(2, |at| ISO_4217[at].1)
+        u32::from(self.exponent)
     }
 }
 
@@ -169,8 +174,16 @@ impl Money {
     ///      (`1000000000000.001` USD): there it is refused, however it came about.
     ///
     /// So noise is absorbed below about 10^10 major units for a 2-digit currency, and an
-    /// amount written with real extra digits is refused everywhere. Runs on every create:
-    /// `D` is formatted into a stack buffer, with no allocation.
+    /// amount written with real extra digits is refused everywhere.
+    ///
+    /// Exact amounts, quickly: this runs on every create, so the first case is decided
+    /// without formatting. With `m` the nearest whole number to `amount · 10^e`, if
+    /// `m / 10^e` (one correctly rounded division: `m` and `10^e` are exact doubles) is
+    /// `amount` itself, then `amount` is the double nearest to the decimal `m·u`, which
+    /// has at most 15 significant digits (`m` ≤ [`MAX_MINOR_UNITS`]); two decimals of
+    /// at most 15 significant digits never share a double, so `D` is that decimal and
+    /// has at most `e` places. Only other amounts (noise, extra digits) have `D`
+    /// formatted, into a stack buffer, with no allocation.
     pub fn from_major(amount: f64, currency: &str) -> Result<Money, Error> {
         let currency = Currency::parse(currency)?;
         if !amount.is_finite() {
@@ -180,6 +193,16 @@ impl Money {
             return Err(Error::invalid_argument("amount must be greater than zero"));
         }
         let exponent = currency.exponent();
+        // The common case, an amount written with at most the currency's places, costs a
+        // multiplication and a division: see "Exact amounts, quickly" above.
+        let scale = POWERS_OF_TEN[exponent as usize];
+        let nearest = (amount * scale).round();
+        if (1.0..=MAX_MINOR_UNITS as f64).contains(&nearest) && nearest / scale == amount {
+            return Ok(Money {
+                minor: nearest as i64,
+                currency,
+            });
+        }
         let too_small = || {
             Error::invalid_argument(format!(
                 "amount is smaller than the smallest unit of {currency}"
@@ -250,6 +273,9 @@ impl Money {
         }
     }
 }
+
+/// 10^e for every exponent in [`ISO_4217`], as exact doubles.
+const POWERS_OF_TEN: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
 
 fn too_large() -> Error {
     Error::invalid_argument(format!(
@@ -636,6 +662,21 @@ mod tests {
                 prop_assume!(significant <= 15);
                 let amount: f64 = text.parse().unwrap();
                 prop_assert!(Money::from_major(amount, &cur).is_err(), "{} {} (exponent {})", text, cur, exponent);
+            }
+
+            /// The quick check for exact amounts decides as the shortest decimal would.
+            #[test]
+            fn the_quick_check_agrees_with_the_shortest_decimal(
+                amount in prop_oneof![any::<f64>(), (1i64..=MAX_MINOR_UNITS).prop_map(|m| m as f64 / 100.0)],
+                cur in prop_oneof!["USD", "JPY", "BHD", "CLF"],
+            ) {
+                prop_assume!(amount.is_finite() && (1e-6..1e16).contains(&amount));
+                let exponent = currency_exponent(&cur).unwrap();
+                let slow = ShortestDecimal::of(amount)
+                    .minor_units(exponent)
+                    .filter(|m| (1..=MAX_MINOR_UNITS as u128).contains(m));
+                let taken = Money::from_major(amount, &cur).ok().map(|m| m.minor_units() as u128);
+                prop_assert_eq!(taken, slow, "{} {}", amount, cur);
             }
 
             /// Any double at all: an amount that is taken is within noise of the double.
