@@ -27,6 +27,11 @@ pub enum Outcome {
     Server = 8,
     /// A bug in this program or the library.
     Internal = 9,
+    /// The payment journal (`--journal`) refused a second create for this reference: an
+    /// earlier attempt is pending, paid, or of unknown outcome. Nothing was sent.
+    DuplicateReference = 10,
+    /// The payment journal could not be opened or written. Nothing was sent.
+    Journal = 11,
     /// Ctrl-C stopped the command.
     Interrupted = 130,
 }
@@ -49,6 +54,8 @@ impl Outcome {
             Outcome::Network => "NETWORK",
             Outcome::Server => "SERVER",
             Outcome::Internal => "INTERNAL",
+            Outcome::DuplicateReference => "DUPLICATE_REFERENCE",
+            Outcome::Journal => "JOURNAL",
             Outcome::Interrupted => "INTERRUPTED",
         }
     }
@@ -82,6 +89,8 @@ impl Outcome {
             | ErrorKind::Protocol => Outcome::Server,
             ErrorKind::StillPending => Outcome::Pending,
             ErrorKind::Cancelled => Outcome::Interrupted,
+            ErrorKind::DuplicateReference => Outcome::DuplicateReference,
+            ErrorKind::Journal => Outcome::Journal,
             _ => Outcome::Internal,
         }
     }
@@ -101,4 +110,7 @@ Exit codes (a POS script can branch on them without reading the output):
     7    network: DNS, connect, proxy, TLS or a timeout
     8    server error: the server answered with an error or an unusable answer
     9    internal error (a bug; please report it)
+   10    duplicate reference: with --journal, an earlier payment for this
+         reference is pending, paid or of unknown outcome; nothing was sent
+   11    journal: the --journal file could not be opened or written; nothing was sent
   130    stopped with Ctrl-C";

@@ -74,6 +74,11 @@ struct Global {
     /// Time allowed for one whole request (default 10s).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     request_timeout: Option<Duration>,
+    /// Keep a payment journal in this file, so one reference is never charged twice,
+    /// even across crashes (see README, "Crashes and restarts"). `pay` with a
+    /// --reference the journal knows as pending, paid or unknown is refused (exit 10).
+    #[arg(long, global = true, value_name = "PATH")]
+    journal: Option<PathBuf>,
     /// Read the terminal id from this file (instead of AUTHSIGNAL_TERMINAL_ID).
     #[arg(long, global = true, value_name = "PATH")]
     terminal_id_file: Option<PathBuf>,
@@ -225,6 +230,11 @@ fn client_options(g: &Global) -> Result<(ClientOptions, Vec<(Setting, String)>),
             .set_request_timeout(t)
             .map_err(|e| usage("--request-timeout", e))?;
         from(Setting::RequestTimeout, "--request-timeout");
+    }
+    if let Some(path) = &g.journal {
+        options
+            .set_journal_path(path)
+            .map_err(|e| usage("--journal", e))?;
     }
     options.set_user_agent_suffix(&format!(
         "authsignal-terminal-cli/{}",

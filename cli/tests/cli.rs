@@ -968,3 +968,70 @@ fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
     let _ = c.shutdown(std::net::Shutdown::Write);
     let _ = up.join();
 }
+
+#[test]
+fn pay_with_a_journal_never_charges_one_reference_twice() {
+    let sim = sim();
+    let dir = std::env::temp_dir().join(format!("cli-journal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("pos.journal").display().to_string();
+    let tid = id("");
+    let mut args = sim_args(&sim);
+    args.extend(["--journal".to_string(), journal.clone()]);
+    let pay = |reference: &str| {
+        cli(
+            &with(
+                &args,
+                &[
+                    "pay",
+                    "--minor",
+                    "100",
+                    "--currency",
+                    "USD",
+                    "--reference",
+                    reference,
+                    "--no-wait",
+                    "--json",
+                ],
+            ),
+            &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+        )
+    };
+    let first = pay("order-cli-1");
+    assert_eq!(first.code, 4, "{}", first.stdout); // started, not waited for
+    let before = sim.terminal_stats(&tid).creates;
+    // The same reference again: refused before anything is sent.
+    let again = pay("order-cli-1");
+    assert_eq!(again.code, 10, "{}", again.stdout);
+    assert_eq!(again.json()["outcome"], "DUPLICATE_REFERENCE");
+    assert_eq!(sim.terminal_stats(&tid).creates, before, "no second POST");
+    // Another reference goes.
+    assert_eq!(pay("order-cli-2").code, 4);
+    // A journal that cannot be written: exit 11, nothing sent.
+    let blocked = dir.join("not-a-dir");
+    std::fs::write(&blocked, b"a file").unwrap();
+    let mut bad = sim_args(&sim);
+    bad.extend([
+        "--journal".to_string(),
+        blocked.join("pos.journal").display().to_string(),
+    ]);
+    let run = cli(
+        &with(
+            &bad,
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--reference",
+                "r",
+                "--json",
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 11, "{}", run.stdout);
+    assert!(!run.stdout.contains(&tid) && !run.stderr.contains(&tid));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
