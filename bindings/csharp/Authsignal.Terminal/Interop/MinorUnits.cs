@@ -26,7 +26,7 @@ namespace Authsignal.Terminal.Interop
             int exponent = NativeMethods.as_currency_exponent(currencyUtf8);
             if (exponent < 0)
             {
-                throw new ArgumentException("the currency must be a 3-letter ISO 4217 code such as \"USD\"", currencyName);
+                throw new ArgumentException("the currency must be an active ISO 4217 code such as \"USD\" (\"" + currency + "\" is not one)", currencyName);
             }
             decimal scale = 1m;
             for (int i = 0; i < exponent; i++)
