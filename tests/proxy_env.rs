@@ -8,16 +8,15 @@ mod common;
 use std::time::Duration;
 
 use authsignal_terminal::{Client, ClientOptions, ErrorKind};
-use authsignal_terminal_sim::{Config, Simulator};
+use authsignal_terminal_sim::{Config, ConnectProxy, Simulator};
 
-use common::proxy::ConnectProxy;
 use common::SECRET;
 
 #[test]
 fn https_proxy_from_the_environment_is_used() {
     let sim = Simulator::start(Config::default()).unwrap();
-    let env_proxy = ConnectProxy::start();
-    let explicit = ConnectProxy::start();
+    let env_proxy = ConnectProxy::start().unwrap();
+    let explicit = ConnectProxy::start().unwrap();
     for name in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
         std::env::remove_var(name);
     }

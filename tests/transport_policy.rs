@@ -101,7 +101,7 @@ fn a_redirect_is_not_followed_and_its_host_never_sees_the_terminal_id() {
 fn set_proxy_sends_every_request_through_the_proxy() {
     capture_logs();
     let sim = Simulator::start(Config::default()).unwrap();
-    let proxy = common::proxy::ConnectProxy::start();
+    let proxy = authsignal_terminal_sim::ConnectProxy::start().unwrap();
     let mut options = options_for(&sim);
     options
         .set_base_url(&sim.proxied_base_url())

@@ -2,14 +2,13 @@
 //! misbehave on loopback: every exit code, the JSON shape, each `doctor` check's verdict,
 //! and the terminal id never printed, never sent as a create by `doctor`.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use authsignal_terminal_sim::{CertKind, Config, Simulator};
+use authsignal_terminal_sim::{CertKind, Config, ConnectProxy, Simulator};
 use serde_json::Value;
 
 /// Every terminal id in these tests starts with this; no output may contain it.
@@ -758,7 +757,7 @@ fn doctor_compares_the_clock_with_the_servers_date() {
 #[test]
 fn doctor_goes_through_the_proxy_from_the_environment() {
     let sim = sim();
-    let proxy = ConnectProxy::start();
+    let proxy = ConnectProxy::start().unwrap();
     let tid = id("");
     let proxy_url = format!("http://{}", proxy.addr);
     // A loopback base URL is never proxied: go by the simulator's non-loopback name.
@@ -900,73 +899,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("as-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// A tiny HTTP CONNECT proxy on loopback that remembers where its tunnels went.
-struct ConnectProxy {
-    addr: SocketAddr,
-    tunnels: Arc<Mutex<Vec<String>>>,
-}
-
-impl ConnectProxy {
-    fn start() -> ConnectProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let tunnels = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&tunnels);
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let seen = Arc::clone(&seen);
-                std::thread::spawn(move || tunnel(client, &seen));
-            }
-        });
-        ConnectProxy { addr, tunnels }
-    }
-
-    fn tunnels(&self) -> Vec<String> {
-        self.tunnels.lock().unwrap().clone()
-    }
-}
-
-fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        match client.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let Some(target) = head
-        .strip_prefix("CONNECT ")
-        .and_then(|l| l.split(' ').next())
-        .filter(|t| {
-            t.starts_with("127.0.0.1:")
-                || t.starts_with(&format!("{}:", authsignal_terminal_sim::PROXIED_HOST))
-        })
-        .map(str::to_string)
-    else {
-        let _ = client.write_all(b"HTTP/1.1 403 Loopback CONNECT only\r\n\r\n");
-        return;
-    };
-    seen.lock().unwrap().push(target.clone());
-    // The simulator's proxied host name is loopback, for this proxy only.
-    let port = target.rsplit(':').next().unwrap_or_default();
-    let Ok(server) = TcpStream::connect(format!("127.0.0.1:{port}")) else {
-        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
-        return;
-    };
-    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-    let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-    let up = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut c2, &mut s2);
-        let _ = s2.shutdown(std::net::Shutdown::Write);
-    });
-    let (mut s, mut c) = (server, client);
-    let _ = std::io::copy(&mut s, &mut c);
-    let _ = c.shutdown(std::net::Shutdown::Write);
-    let _ = up.join();
 }
 
 #[test]

@@ -13,8 +13,10 @@
 
 mod api;
 mod http;
+mod proxy;
 mod tls;
 
+pub use proxy::ConnectProxy;
 pub use tls::PROXIED_HOST;
 
 use std::collections::HashMap;
