@@ -2,7 +2,6 @@
 //! misbehave on loopback: every exit code, the JSON shape, each `doctor` check's verdict,
 //! and the terminal id never printed, never sent as a create by `doctor`.
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
