@@ -6,6 +6,7 @@
 #               packaging (make install, pkg-config, CMake), Python, C#, the Python
 #               wheel and the NuGet package (test-dist).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
+#   make windows   the Windows DLLs, cross-built here, in target/windows/<name>/.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
@@ -47,7 +48,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-dist check-deps test-windows
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -120,3 +121,17 @@ bench: deps-c build
 bench-smoke: deps-c build
 	scripts/install-deps.sh bench
 	python3 benches/run.py --smoke
+
+# The Windows DLLs (x64; x86 cdecl and stdcall; Windows 7 builds), cross-built here with
+# Debian's rustc-web and mingw-w64 into target/windows/<name>/ (scripts/windows.sh).
+.PHONY: windows test-windows deps-windows
+deps-windows:
+	scripts/install-deps.sh windows
+
+windows: deps-windows
+	scripts/windows.sh
+
+# Those builds checked (exports, imports) and run under Wine against the simulator:
+# the C and C++ tests, the stdcall and loader tests, cargo test (tests/windows/run.sh).
+test-windows: windows build
+	tests/windows/run.sh

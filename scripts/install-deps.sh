@@ -5,6 +5,10 @@
 #   scripts/install-deps.sh bench    what the benchmark's comparison clients need: libcurl
 #                                    with OpenSSL (headers), and Mono's System.Net.Http when
 #                                    Mono is present (requests and httpx come from pip)
+#   scripts/install-deps.sh windows  the Windows cross build and its tests: Debian's rustc-web
+#                                    (its std source lets -Zbuild-std build std for the
+#                                    *-windows-gnu targets), mingw-w64, llvm-dlltool (MSVC
+#                                    import libraries), and Wine 8, 64- and 32-bit
 set -euo pipefail
 
 missing=()
@@ -32,8 +36,20 @@ case "${1:-}" in
       missing+=(libmono-system-net-http4.0-cil)
     fi
     ;;
+  windows)
+    [ -x /usr/bin/cargo ] || missing+=(cargo-web)
+    [ -x /usr/bin/rustc ] || missing+=(rustc-web)
+    [ -n "$(ls -d /usr/lib/rustlib/src/rust/library 2>/dev/null)" ] || missing+=(rust-web-src)
+    need x86_64-w64-mingw32-gcc mingw-w64
+    need llvm-dlltool llvm
+    if ! command -v wine >/dev/null 2>&1 || ! dpkg -s wine32:i386 >/dev/null 2>&1; then
+      # Wine's 32-bit half (the x86 DLLs) comes from the i386 architecture.
+      dpkg --print-foreign-architectures | grep -qx i386 || NEED_I386=1
+      missing+=(wine wine64 wine32:i386)
+    fi
+    ;;
   *)
-    echo "usage: $0 c|csharp|bench" >&2
+    echo "usage: $0 c|csharp|bench|windows" >&2
     exit 2
     ;;
 esac
@@ -42,6 +58,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  [ -z "${NEED_I386:-}" ] || $SUDO dpkg --add-architecture i386
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
