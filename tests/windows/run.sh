@@ -9,13 +9,13 @@
 #                 disabled
 #   x64, x86      tests/c/test_api.c (C11 against the DLL and the static library, C++17
 #                 against the DLL), tests/cpp/test_wrapper.cpp (DLL; x64 also static),
-#                 tests/windows/test_loader.c (the C# wrapper's LoadLibraryExW; a ca_file
-#                 path with backslashes and non-ASCII characters), tests/c/leak_cycles.c
-#                 (x64), and `cargo test` for the library (tests/*.rs, proxies from the
-#                 environment included)
+#                 tests/c/leak_cycles.c (x64), and `cargo test` for the library (tests/*.rs,
+#                 proxies from the environment included; x86 with WINDOWS_CARGO_TEST)
 #   x86-stdcall   tests/windows/test_stdcall.c (every function declared __stdcall; the
 #                 stack checked after each call, as VB6 does)
-#   win7-*        tests/c/test_api.c against the DLL
+#   win7-*        tests/c/test_api.c against the DLL, and tests/windows/test_loader.c
+#                 (the C# wrapper's LoadLibraryExW of the NuGet package's DLLs, which are
+#                 these; a ca_file path with backslashes and non-ASCII characters)
 #
 # Wine facts it works around: Wine 8 has no bcryptprimitives.dll (Windows 10's ProcessPrng,
 # which Rust's std uses outside the win7 targets), so the test Wine prefix gets a stand-in
@@ -208,11 +208,11 @@ test_programs() {
   fi
 
   case "$name" in
-    x64 | x86)
-      # The package layout: runtimes\<rid>\native\ beside the program, both bitnesses,
-      # in a folder with non-ASCII characters in its name.
-      local other=x86
-      [ "$name" = x86 ] && other=x64
+    win7-x64 | win7-x86)
+      # The NuGet package's DLLs (the Windows 7 builds) in its layout, runtimes\<rid>\native\
+      # beside the program, both bitnesses, in a folder with non-ASCII characters in its name.
+      local other=win7-x86
+      [ "$name" = win7-x86 ] && other=win7-x64
       local app="$dir/Kasse – Zürich"
       mkdir -p "$app/runtimes/$rid/native" "$app/runtimes/$(rid_of $other)/native"
       cp "$lib/authsignal_terminal.dll" "$app/runtimes/$rid/native/"
