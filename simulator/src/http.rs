@@ -80,9 +80,20 @@ impl Answer {
 }
 
 /// Serves requests on one connection until it closes.
-pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S) {
+/// Serves requests on one connection until it closes. `idle(true)` is called while the
+/// connection waits for the next request after an answer, `idle(false)` once it starts.
+pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, idle: &dyn Fn(bool)) {
     let mut reader = BufReader::new(stream);
+    let mut answered = false;
     loop {
+        if answered {
+            idle(true);
+            match reader.fill_buf() {
+                Ok(bytes) if !bytes.is_empty() => idle(false),
+                _ => return,
+            }
+        }
+        answered = true;
         let request = match read_request(&mut reader) {
             Ok(Some(request)) => request,
             Ok(None) => return,

@@ -274,15 +274,29 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
+/// With idle_close: how long a handshake or a started request may take, read by read.
+const IDLE_CLOSE_REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    if let Some(idle) = shared.idle_close {
-        // Every read waits at most this long: a connection idle between requests is closed
-        // (a request itself arrives in one go from a client, well within it).
-        let _ = stream.set_read_timeout(Some(idle.max(std::time::Duration::from_millis(1))));
-    }
+    // With idle_close, a kept-alive connection on which no next request starts within that
+    // time is closed, as a load balancer does. Only that wait is limited: a slow TLS
+    // handshake or a request that arrives in pieces (a slow client, e.g. a debug build
+    // under Wine with other tests running) is not idleness.
+    let socket = stream.try_clone().ok();
+    let idle = |waiting: bool| {
+        if let (Some(socket), Some(idle)) = (&socket, shared.idle_close) {
+            let limit = if waiting {
+                idle
+            } else {
+                IDLE_CLOSE_REQUEST_LIMIT
+            };
+            let _ = socket.set_read_timeout(Some(limit.max(std::time::Duration::from_millis(1))));
+        }
+    };
+    idle(false);
     match &shared.tls {
-        None => http::serve(shared, stream),
+        None => http::serve(shared, stream, &idle),
         Some(config) => {
             let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else {
                 return;
@@ -297,7 +311,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
                 }
             }
             shared.tls_handshakes.fetch_add(1, Ordering::SeqCst);
-            http::serve(shared, tls);
+            http::serve(shared, tls, &idle);
         }
     }
 }
