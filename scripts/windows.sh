@@ -54,17 +54,23 @@ triple_of() {
 # The sources of the stdcall build: a copy of the workspace's manifests and sources with
 # src/ffi's ABI string changed, checked to reach every exported function.
 stdcall_sources() {
-  local dir=$out/stdcall-src file
-  # Only changed files are written, so cargo rebuilds only when the sources changed.
+  local dir=$out/stdcall-src file new=$out/stdcall-file.new
+  # Only changed files are written (build.rs watches src/), so cargo rebuilds only when
+  # the sources changed.
   (cd "$root" && find Cargo.toml Cargo.lock build.rs cbindgen.toml src include simulator \
     -path simulator/target -prune -o -type f -print) | while read -r file; do
     mkdir -p "$dir/$(dirname "$file")"
     case "$file" in
-      src/ffi/*.rs) sed 's/extern "C" fn/extern "system" fn/g' "$root/$file" >"$dir/$file.new" ;;
-      *) cp "$root/$file" "$dir/$file.new" ;;
+      src/ffi/*.rs) sed 's/extern "C" fn/extern "system" fn/g' "$root/$file" >"$new" ;;
+      # A library name of its own: cargo would otherwise take this crate and the win7-x86
+      # build (same target, same target dir) for one and share its fingerprints and files.
+      Cargo.toml) sed '/^\[lib\]/,/^\[/ s/^name = "authsignal_terminal"$/name = "authsignal_terminal_stdcall"/' \
+        "$root/$file" >"$new" ;;
+      *) cp "$root/$file" "$new" ;;
     esac
-    if cmp -s "$dir/$file.new" "$dir/$file"; then rm "$dir/$file.new"; else mv "$dir/$file.new" "$dir/$file"; fi
+    cmp -s "$new" "$dir/$file" || cp "$new" "$dir/$file"
   done
+  rm -f "$new"
   local want got
   want=$(cat "$root"/src/ffi/*.rs | grep -c 'pub extern "C" fn as_')
   got=$(cat "$dir"/src/ffi/*.rs | grep -c 'pub extern "system" fn as_')
@@ -72,6 +78,8 @@ stdcall_sources() {
     echo "the stdcall copy of src/ffi still has a C-ABI function" >&2
     return 1
   fi
+  grep -q '^name = "authsignal_terminal_stdcall"$' "$dir/Cargo.toml" ||
+    { echo "the stdcall copy's Cargo.toml has no [lib] name to change" >&2; return 1; }
   echo "$dir"
 }
 
@@ -89,7 +97,7 @@ rtstartup() {
 }
 
 build_one() {
-  local name=$1 triple arch manifest=$root/Cargo.toml
+  local name=$1 triple arch manifest=$root/Cargo.toml lib=authsignal_terminal
   triple=$(triple_of "$name")
   case "$triple" in x86_64-*) arch=x86_64 ;; i686-*) arch=i686 ;; esac
   local upper=${triple^^} mingw=$arch-w64-mingw32
@@ -100,6 +108,7 @@ build_one() {
   fi
   if [ "$name" = x86-stdcall ]; then
     manifest=$(stdcall_sources)/Cargo.toml
+    lib=authsignal_terminal_stdcall
   fi
 
   echo "== $name ($triple)"
@@ -112,8 +121,8 @@ build_one() {
   rm -rf "$dest"
   mkdir -p "$dest/include"
   cp "$root"/include/authsignal_terminal.h "$root"/include/authsignal_terminal.hpp "$dest/include/"
-  "$mingw-strip" --strip-unneeded -o "$dest/authsignal_terminal.dll" "$built/authsignal_terminal.dll"
-  "$mingw-strip" --strip-debug -o "$dest/libauthsignal_terminal.a" "$built/libauthsignal_terminal.a"
+  "$mingw-strip" --strip-unneeded -o "$dest/authsignal_terminal.dll" "$built/$lib.dll"
+  "$mingw-strip" --strip-debug -o "$dest/libauthsignal_terminal.a" "$built/lib$lib.a"
 
   # The .def lists the DLL's exports as the DLL has them. The import libraries are made
   # from it; for stdcall from a copy with the decorated names (name@bytes, as the static
@@ -131,8 +140,10 @@ build_one() {
     {
       echo "LIBRARY authsignal_terminal.dll"
       echo "EXPORTS"
-      "$mingw-nm" -g --defined-only "$dest/libauthsignal_terminal.a" |
-        awk '$2 == "T" && $3 ~ /^_as_[a-z0-9_]+@[0-9]+$/ { sub(/^_/, "", $3); print "  " $3 }' | sort -u
+      # objdump, not nm: MinGW's nm reads no symbols from rustc's LTO object.
+      "$mingw-objdump" -t "$dest/libauthsignal_terminal.a" 2>/dev/null |
+        awk '/\(sec +[1-9][0-9]*\).*\(scl +2\)/ && $NF ~ /^_as_[a-z0-9_]+@[0-9]+$/ { sub(/^_/, "", $NF); print "  " $NF }' |
+        sort -u
     } >"$decorated"
     [ "$(grep -c '^  ' "$decorated")" = "$(grep -c '^  ' "$def")" ] ||
       { echo "the stdcall static library's decorated names do not match the DLL's exports" >&2; return 1; }
