@@ -301,7 +301,7 @@ for name in "${builds[@]}"; do
   check_build "$name" || continue
   test_programs "$name"
 done
-for name in ${WINDOWS_CARGO_TEST-x64 x86}; do
+for name in ${WINDOWS_CARGO_TEST-x64}; do
   cargo_test "$name"
 done
 
