@@ -194,7 +194,8 @@ test_programs() {
   static+=($(imports "$name" | awk '{ print $1 }' | sort -u | sed -n 's/^\(kernel32\|ntdll\|advapi32\|ws2_32\|bcrypt\|userenv\|crypt32\|ncrypt\|secur32\)\.dll$/-l\1/p'))
   imports "$name" | grep -q '^bcryptprimitives.dll ' && static+=("$tests/libbcryptprimitives-$arch.a")
   local envs=()
-  case "$name" in win7-*) envs+=(WINEDLLOVERRIDES=mscoree,mshtml,bcryptprimitives=) ;; esac
+  # The Windows 7 builds must load without Windows 10's bcryptprimitives.dll.
+  case "$name" in win7-* | x86-stdcall) envs+=(WINEDLLOVERRIDES=mscoree,mshtml,bcryptprimitives=) ;; esac
 
   local variants=()
   # The header declares the functions cdecl: for the stdcall build, test_stdcall.c instead.
@@ -242,13 +243,13 @@ test_programs() {
       fi
       build "$name: test_loader" $cc -std=c11 "${warnings[@]}" tests/windows/test_loader.c -static \
         -o "$app/test_loader.exe" &&
-        run_wine "$name: test_loader" "$dir/test_loader.log" "AS_TEST_CA_DIR=$app/Zertifikate ü" -- \
+        run_wine "$name: test_loader" "$dir/test_loader.log" "${envs[@]}" "AS_TEST_CA_DIR=$app/Zertifikate ü" -- \
           "$app/test_loader.exe" "$rid" "$(rid_of $other)"
       ;;
     x86-stdcall)
       build "$name: test_stdcall" $cc -std=c11 -O0 "${warnings[@]}" -DEXPECTED_VERSION="\"$version\"" \
         tests/windows/test_stdcall.c "${shared[@]}" -static -o "$dir/test_stdcall.exe" &&
-        run_wine "$name: test_stdcall" "$dir/test_stdcall.log" -- "$dir/test_stdcall.exe"
+        run_wine "$name: test_stdcall" "$dir/test_stdcall.log" "${envs[@]}" -- "$dir/test_stdcall.exe"
       ;;
   esac
 }
