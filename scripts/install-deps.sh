@@ -9,6 +9,10 @@
 #                                    Mono is present (requests and httpx come from pip),
 #                                    nginx-light (a plain TLS 1.3 server to measure against)
 #                                    and openssl (the bench makes nginx's CA and certificate)
+#   scripts/install-deps.sh windows  the Windows cross build and its tests: Debian's rustc-web
+#                                    (its std source lets -Zbuild-std build std for the
+#                                    *-windows-gnu targets), mingw-w64, llvm-dlltool (MSVC
+#                                    import libraries), and Wine 8, 64- and 32-bit
 set -euo pipefail
 
 missing=()
@@ -46,8 +50,20 @@ case "${1:-}" in
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
     need openssl openssl
     ;;
+  windows)
+    [ -x /usr/bin/cargo ] || missing+=(cargo-web)
+    [ -x /usr/bin/rustc ] || missing+=(rustc-web)
+    [ -n "$(ls -d /usr/lib/rustlib/src/rust/library 2>/dev/null)" ] || missing+=(rust-web-src)
+    need x86_64-w64-mingw32-gcc mingw-w64
+    need llvm-dlltool llvm
+    if ! command -v wine >/dev/null 2>&1 || ! dpkg -s wine32:i386 >/dev/null 2>&1; then
+      # Wine's 32-bit half (the x86 DLLs) comes from the i386 architecture.
+      dpkg --print-foreign-architectures | grep -qx i386 || NEED_I386=1
+      missing+=(wine wine64 wine32:i386)
+    fi
+    ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|bench" >&2
+    echo "usage: $0 c|csharp|coreclr|bench|windows" >&2
     exit 2
     ;;
 esac
@@ -56,6 +72,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  [ -z "${NEED_I386:-}" ] || $SUDO dpkg --add-architecture i386
   $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

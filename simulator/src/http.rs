@@ -117,12 +117,26 @@ fn http_date(offset_s: i64) -> String {
     )
 }
 
-/// Serves requests on one connection until it closes.
-/// Serves HTTP/1.1 on `stream`; `raw` is the socket under it (under TLS, the TCP stream),
-/// for [`Reply::Garbage`].
-pub(crate) fn serve<S: Read + Write>(shared: &Shared, stream: S, raw: &TcpStream) {
+/// Serves HTTP/1.1 on `stream` until the connection closes; `raw` is the socket under it
+/// (under TLS, the TCP stream), for [`Reply::Garbage`]. `idle(true)` is called while the
+/// connection waits for the next request after an answer, `idle(false)` once it starts.
+pub(crate) fn serve<S: Read + Write>(
+    shared: &Shared,
+    stream: S,
+    raw: &TcpStream,
+    idle: &dyn Fn(bool),
+) {
     let mut reader = BufReader::new(stream);
+    let mut answered = false;
     loop {
+        if answered {
+            idle(true);
+            match reader.fill_buf() {
+                Ok(bytes) if !bytes.is_empty() => idle(false),
+                _ => return,
+            }
+        }
+        answered = true;
         let request = match read_request(&mut reader) {
             Ok(Some(request)) => request,
             Ok(None) => return,

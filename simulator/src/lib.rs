@@ -298,25 +298,35 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
+/// With idle_close: how long a handshake or a started request may take, read by read.
+const IDLE_CLOSE_REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    if let Some(idle) = shared.idle_close {
-        // Every read waits at most this long: a connection idle between requests is closed
-        // (a request itself arrives in one go from a client, well within it).
-        let _ = stream.set_read_timeout(Some(idle.max(std::time::Duration::from_millis(1))));
-    }
-    match &shared.tls {
-        None => {
-            let raw = stream.try_clone();
-            if let Ok(raw) = raw {
-                http::serve(shared, stream, &raw);
-            }
+    // With idle_close, a kept-alive connection on which no next request starts within that
+    // time is closed, as a load balancer does. Only that wait is limited: a slow TLS
+    // handshake or a request that arrives in pieces (a slow client, e.g. a debug build
+    // under Wine with other tests running) is not idleness.
+    let socket = stream.try_clone().ok();
+    let idle = |waiting: bool| {
+        if let (Some(socket), Some(idle)) = (&socket, shared.idle_close) {
+            let limit = if waiting {
+                idle
+            } else {
+                IDLE_CLOSE_REQUEST_LIMIT
+            };
+            let _ = socket.set_read_timeout(Some(limit.max(std::time::Duration::from_millis(1))));
         }
+    };
+    idle(false);
+    // The socket itself, for a fault that writes bytes that are not TLS under TLS.
+    let Some(raw) = socket.as_ref() else {
+        return;
+    };
+    match &shared.tls {
+        None => http::serve(shared, stream, raw, &idle),
         Some(config) => {
             let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else {
-                return;
-            };
-            let Ok(raw) = stream.try_clone() else {
                 return;
             };
             let mut tls = rustls::StreamOwned::new(conn, stream);
@@ -329,7 +339,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
                 }
             }
             shared.tls_handshakes.fetch_add(1, Ordering::SeqCst);
-            http::serve(shared, tls, &raw);
+            http::serve(shared, tls, raw, &idle);
         }
     }
 }

@@ -5,20 +5,27 @@
  *
  * Prints one line per test, "ok - NAME" or "not ok - NAME", with the failed checks
  * before it; tests/c/run.sh counts them. Exit status 0 only when every test passed.
- * It builds with -Wall -Wextra -Wpedantic -Werror as C11 and as C++17.
+ * It builds with -Wall -Wextra -Wpedantic -Werror as C11 and as C++17, on Linux and for
+ * Windows (MinGW-w64, POSIX threads from its winpthreads; tests/windows/run.sh).
  */
 #define _POSIX_C_SOURCE 200809L
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
-#include <math.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#define closesocket close
+#endif
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "authsignal_terminal.h"
 
@@ -306,7 +313,13 @@ static void test_tls_and_network_errors(void) {
   as_client_free(untrusting);
 
   /* A port nothing listens on: the connection is refused, nothing was sent. */
+#ifdef _WIN32
+  WSADATA wsa;
+  CHECK(WSAStartup(MAKEWORD(2, 2), &wsa) == 0);
+  SOCKET fd = socket(AF_INET, SOCK_STREAM, 0);
+#else
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+#endif
   struct sockaddr_in addr;
   socklen_t len = sizeof addr;
   memset(&addr, 0, sizeof addr);
@@ -314,7 +327,10 @@ static void test_tls_and_network_errors(void) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   CHECK(bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0);
   CHECK(getsockname(fd, (struct sockaddr *)&addr, &len) == 0);
-  close(fd);
+  closesocket(fd);
+#ifdef _WIN32
+  WSACleanup();
+#endif
   char url[64];
   snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", ntohs(addr.sin_port));
   as_client_options *o = NULL;

@@ -309,6 +309,12 @@ namespace Authsignal.Terminal.Tests
                 Calls.Add("forget " + reference);
             }
 
+            public TerminalDiagnosis Diagnose(string terminalId = null)
+            {
+                Calls.Add("diagnose");
+                return null;
+            }
+
             public void Dispose()
             {
             }
