@@ -541,7 +541,7 @@ def render(rows, extra, n, rounds, warmup, cold_runs, smoke, final):
                  for m in rows.values())
     target("one TCP connection and one TLS handshake for N sequential calls (every client)", 1 if seq_ok else 0,
            lambda v: v == 1, "{}")
-    target("stripped libauthsignal_terminal.so ≤ 3 MB (MiB)", extra["size_lib"] / 2**20, lambda v: v <= 3.0,
+    target("stripped libauthsignal_terminal.so ≤ 4 MiB (the journal's budget)", extra["size_lib"] / 2**20, lambda v: v <= 4.0,
            "{:.2f}")
     target("cold first call, lib / libcurl ≤ 1.5 (C)", ratio("c-lib", "c-libcurl", "cold_ms", "cold"),
            lambda v: v <= 1.5)
