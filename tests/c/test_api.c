@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "authsignal_terminal.h"
+#include "tempdir.h"
 
 /* A terminal id recognisable in any text it could leak into; never printed. */
 #define SECRET "tid_SECRET_c0ffee42"
@@ -538,10 +539,10 @@ struct test {
    client on the same file (a restarted POS) finds the session and waits on it, forget
    lets the reference go, and every journal function refuses NULL. */
 static void test_payment_journal(void) {
-  char dir[] = "/tmp/as-c-journal-XXXXXX";
-  char path[64];
-  if (!mkdtemp(dir)) {
-    CHECK(!"mkdtemp");
+  char dir[260];
+  char path[300];
+  if (!test_temp_dir(dir, sizeof dir, "as-c-journal")) {
+    CHECK(!"test_temp_dir");
     return;
   }
   snprintf(path, sizeof path, "%s/pos.journal", dir);
@@ -620,7 +621,7 @@ static void test_payment_journal(void) {
     fputs("not a journal, just text\n", f);
     fclose(f);
   }
-  char wal[80], shm[80];
+  char wal[320], shm[320];
   snprintf(wal, sizeof wal, "%s-wal", path);
   snprintf(shm, sizeof shm, "%s-shm", path);
   as_client_free(c);
@@ -641,7 +642,7 @@ static void test_payment_journal(void) {
   remove(path);
   remove(wal);
   remove(shm);
-  rmdir(dir);
+  test_remove_dir(dir);
 }
 
 int main(void) {

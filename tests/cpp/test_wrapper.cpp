@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "authsignal_terminal.hpp"
+#include "../c/tempdir.h"
 
 namespace at = authsignal::terminal;
 using std::chrono::milliseconds;
@@ -338,9 +339,9 @@ struct Test {
 
 /* The payment journal: duplicate refused, a new client (a restart) finds and waits, forget. */
 void test_payment_journal() {
-  char dir[] = "/tmp/as-cpp-journal-XXXXXX";
-  if (!mkdtemp(dir)) {
-    CHECK(!"mkdtemp");
+  char dir[260];
+  if (!test_temp_dir(dir, sizeof dir, "as-cpp-journal")) {
+    CHECK(!"test_temp_dir");
     return;
   }
   const std::string path = std::string(dir) + "/pos.journal";
@@ -376,7 +377,7 @@ void test_payment_journal() {
     EXPECT_ERROR(AS_RESULT_INVALID_ARGUMENT, sim_client().find_payment_session("cpp-order-1"));
   }
   for (const char *suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  rmdir(dir);
+  test_remove_dir(dir);
 }
 
 }  // namespace
