@@ -169,3 +169,9 @@ windows: deps-windows
 # the C and C++ tests, the stdcall and loader tests, cargo test (tests/windows/run.sh).
 test-windows: windows build
 	tests/windows/run.sh
+
+# The same with `cargo test` under Wine for x86 as well (make test runs it for x64 only, to
+# keep CI's time; the x86 C, C++ and stdcall programs run in both).
+.PHONY: test-windows-full
+test-windows-full: windows build
+	WINDOWS_CARGO_TEST="x64 x86" tests/windows/run.sh
