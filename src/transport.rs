@@ -162,7 +162,10 @@ impl Transport {
         let json_body = method == Method::POST;
         let name = method.clone();
         let watch = Arc::new(Watch::default());
-        let _watching = limits.cancel.map(|token| token.watching(&watch));
+        let _watching = limits.cancel.map(|token| {
+            watch.set_cancellable();
+            token.watching(&watch)
+        });
         let result = logged(name.as_str(), path, terminal_id, || {
             let mut request = Request::new(body);
             *request.uri_mut() = uri()?;
