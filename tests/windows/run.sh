@@ -314,6 +314,11 @@ cli_test() {
 }
 
 setup_wine
+# One wineserver for the whole run: when each program started and stopped its own, a
+# program started right after another could meet the old server shutting down ("wine
+# client error: recvmsg: Connection reset by peer").
+wineserver -p
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 for arch in x86_64 i686; do
   # The static test programs of builds that import ProcessPrng link this import library.
   "$arch-w64-mingw32-dlltool" -k -l "$tests/libbcryptprimitives-$arch.a" \
