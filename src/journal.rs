@@ -183,18 +183,35 @@ impl Journal {
         connection
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| fail("cannot be opened", &e))?;
-        let mode: String = connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(|e| fail("cannot be opened", &e))?;
+        // Switching a new file to WAL takes an exclusive lock for which SQLite does not
+        // always call the busy handler: two processes opening one new journal at once can
+        // get "database is locked" at once. Tried again within the busy timeout.
+        let setup = || -> rusqlite::Result<String> {
+            let mode: String =
+                connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+            Ok(mode)
+        };
+        let started = std::time::Instant::now();
+        let mode = loop {
+            match setup() {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => break other.map_err(|e| fail("cannot be opened", &e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(fail(
                 "cannot be opened",
                 &format!("SQLite refused WAL mode ({mode})"),
             ));
         }
-        connection
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(|e| fail("cannot be opened", &e))?;
         let check: String = connection
             .query_row("PRAGMA quick_check", [], |row| row.get(0))
             .map_err(|e| fail("is damaged or not a journal", &e))?;
