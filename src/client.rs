@@ -258,7 +258,7 @@ impl Inner {
         limits: Limits<'_>,
     ) -> Result<E::Output, Error> {
         let path = endpoint.path();
-        retrying((E::METHOD, &path), limits, || {
+        retrying((E::METHOD.as_str(), &path), limits, || {
             let result =
                 self.transport
                     .send(E::METHOD, &path, endpoint.body(), terminal_id, limits);

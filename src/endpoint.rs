@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use ureq::http::Method;
+
 use crate::error::{Error, ErrorKind};
 use crate::money::Money;
 use crate::session::PaymentSession;
@@ -20,8 +22,8 @@ const SESSIONS_PATH: &str = "/terminal/payment-session";
 pub(crate) trait Endpoint {
     /// What a 2xx answer is read into.
     type Output;
-    /// "POST" or "GET".
-    const METHOD: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
     /// Whether the call may be sent again after a byte of it may have reached the
     /// server. A create may not: a second prompt on the customer's terminal is worse than
     /// an error, and its outcome is then unknown.
@@ -51,7 +53,7 @@ impl CreatePaymentSession {
 
 impl Endpoint for CreatePaymentSession {
     type Output = PaymentSession;
-    const METHOD: &'static str = "POST";
+    const METHOD: Method = Method::POST;
     const IDEMPOTENT: bool = false;
 
     fn path(&self) -> Cow<'static, str> {
@@ -75,7 +77,7 @@ pub(crate) struct GetPaymentSession<'a> {
 
 impl Endpoint for GetPaymentSession<'_> {
     type Output = PaymentSession;
-    const METHOD: &'static str = "GET";
+    const METHOD: Method = Method::GET;
     const IDEMPOTENT: bool = true;
 
     fn path(&self) -> Cow<'static, str> {

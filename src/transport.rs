@@ -130,7 +130,7 @@ impl Transport {
     #[allow(clippy::ptr_arg)]
     pub fn send(
         &self,
-        method: &'static str,
+        method: Method,
         path: &Cow<'static, str>,
         json: Option<&str>,
         terminal_id: TerminalId<'_>,
@@ -140,7 +140,6 @@ impl Transport {
             Cow::Borrowed(fixed) => self.fixed_uri(fixed),
             Cow::Owned(path) => self.uri(path),
         };
-        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
         match json {
             Some(json) => self.exchange(method, path, terminal_id, uri, json, limits),
             None => self.exchange(method, path, terminal_id, uri, (), limits),
