@@ -26,6 +26,15 @@ fn client_for(sim: &Simulator, request_timeout: Duration) -> Client {
     Client::new(&o).unwrap()
 }
 
+/// A client of a server that never answers, with a ten-minute request timeout: only a
+/// cancel or a wait's own deadline can end one of its reads within a test's time.
+fn black_hole_client(tarpit: &RawServer) -> Client {
+    let mut o = ClientOptions::new();
+    o.set_base_url(&tarpit.http_url()).unwrap();
+    o.set_request_timeout(Duration::from_secs(600)).unwrap();
+    Client::new(&o).unwrap()
+}
+
 #[test]
 fn a_name_that_does_not_resolve_created_nothing_and_is_tried_again() {
     capture_logs();
@@ -126,11 +135,7 @@ fn a_read_answered_about_another_session_is_refused() {
 #[test]
 fn a_cancel_closes_the_read_in_flight() {
     let tarpit = RawServer::start(common::Behaviour::Tarpit);
-    let mut o = ClientOptions::new();
-    o.set_base_url(&tarpit.http_url()).unwrap();
-    // Ten minutes: only closing the socket can end the read before the test's time runs out.
-    o.set_request_timeout(Duration::from_secs(600)).unwrap();
-    let client = Client::new(&o).unwrap();
+    let client = black_hole_client(&tarpit);
     let token = CancelToken::new();
     let canceller = {
         let token = token.clone();
@@ -157,10 +162,7 @@ fn a_cancel_closes_the_read_in_flight() {
 #[test]
 fn each_read_of_a_wait_ends_at_the_wait_s_deadline() {
     let tarpit = RawServer::start(common::Behaviour::Tarpit);
-    let mut o = ClientOptions::new();
-    o.set_base_url(&tarpit.http_url()).unwrap();
-    o.set_request_timeout(Duration::from_secs(600)).unwrap();
-    let client = Client::new(&o).unwrap();
+    let client = black_hole_client(&tarpit);
     // With a ten-minute request timeout, only the wait's own deadline ends these reads.
     for _ in 0..5 {
         let e = client
