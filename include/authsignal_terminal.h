@@ -746,14 +746,19 @@ const char *as_version(void);
 /**
  * Keeps a crash-safe payment journal at `path` (off by default; NULL or "" turns it
  * off again). `path` names the file, or a folder (an existing one, or a path ending
- * with '/') that then holds "authsignal-terminal-journal.sqlite3"; what is missing is
- * created by `as_client_new`, which gives `AS_RESULT_JOURNAL` when it cannot be opened.
+ * with '/') that then holds "authsignal-terminal-journal.sqlite3". The folder must
+ * exist; a missing file is created by `as_client_new` (readable by its owner only),
+ * which gives `AS_RESULT_JOURNAL` when it cannot be opened, and refuses (unchanged)
+ * anything that is not a regular file, or neither empty nor this library's journal.
  *
  * With a journal, a create that carries a reference is written durably (synced to
  * disk) before it leaves the machine, and a create for a reference whose last attempt
- * is PENDING, COMPLETED, or of unknown outcome and younger than the journal lifetime
- * gives `AS_RESULT_DUPLICATE_REFERENCE` before any network I/O. Creates without a
- * reference are not journaled. Several processes and threads may share one journal.
+ * may still take money gives `AS_RESULT_DUPLICATE_REFERENCE` without sending it:
+ * COMPLETED (for as long as the entry is kept), an unknown outcome (until
+ * `as_client_forget_reference`), and PENDING (within the journal lifetime at once;
+ * after it, the library reads the session and refuses while it is PENDING or
+ * COMPLETED). FAILED and EXPIRED let the create go. Creates without a reference are
+ * not journaled. Several processes and threads may share one journal.
  * The journal never holds a terminal id, only a keyed hash of it.
  *
  * The string is copied; the caller keeps ownership of `path`.
@@ -764,10 +769,13 @@ const char *as_version(void);
 as_result as_client_options_set_journal_path(struct as_client_options *o, const char *path);
 
 /**
- * How long a create of unknown outcome, or a session last seen PENDING, keeps its
- * reference from being created again (default 600000 ms, 10 minutes: how long a
- * terminal prompt lives). From 1 ms to 86400000 ms (24 hours). A COMPLETED reference
- * stays refused for as long as its entry is kept.
+ * How long a session last seen PENDING is taken to be still PENDING: a create for its
+ * reference within this time is refused at once; after it, the library first reads
+ * the session (with the create's terminal id) and refuses while it is PENDING or
+ * COMPLETED (default 600000 ms, 10 minutes: how long a terminal prompt lives). From
+ * 1 ms to 86400000 ms (24 hours). Age alone never lets a create through: an unknown
+ * outcome stays refused until forgotten, a COMPLETED reference for as long as its
+ * entry is kept.
  *
  * # Safety
  * Each pointer is NULL or valid as described above and in the header's conventions.
@@ -775,13 +783,15 @@ as_result as_client_options_set_journal_path(struct as_client_options *o, const 
 as_result as_client_options_set_journal_lifetime_ms(struct as_client_options *o, uint32_t ms);
 
 /**
- * How long journal entries are kept (default 604800000 ms, 7 days); older ones are
- * dropped. At least the lifetime (`as_client_new` checks), at most 366 days.
+ * How long final journal entries (COMPLETED, FAILED, EXPIRED) are kept (default
+ * 604800000 ms, 7 days); older ones are dropped. Entries that may still take money are
+ * kept until they are final or forgotten. At least the lifetime (`as_client_new` checks), at most 366 days.
  *
  * # Safety
  * Each pointer is NULL or valid as described above and in the header's conventions.
  */
-as_result as_client_options_set_journal_retention_ms(struct as_client_options *o, uint64_t ms);
+as_result as_client_options_set_journal_retention_ms(struct as_client_options *o,
+                                                     uint64_t ms);
 
 /**
  * What the client's journal knows about the last create for `reference`: a POS that
@@ -945,6 +955,21 @@ const char *as_payment_session_status_str(const struct as_payment_session *s);
  * Each pointer is NULL or valid as described above and in the header's conventions.
  */
 const char *as_payment_session_reference(const struct as_payment_session *s);
+
+/**
+ * Why the client's payment journal could not record this session (the create's
+ * answer, or a final status a read saw), or NULL when it did or there is no journal.
+ * The session is real, but the journal does not know it, so it will not refuse a second
+ * create for the reference on its own: tell the operator. A journal whose file was
+ * deleted or replaced while the client had it open is one cause; every later journal
+ * call of that client then gives `AS_RESULT_JOURNAL`, and nothing is sent.
+ *
+ * The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above and in the header's conventions.
+ */
+const char *as_payment_session_journal_error(const struct as_payment_session *s);
 
 /**
  * Frees a session. NULL is accepted and does nothing. The session and every string

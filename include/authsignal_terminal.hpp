@@ -208,6 +208,13 @@ class PaymentSession {
     const char *r = as_payment_session_reference(p_);
     return r ? std::optional<std::string>(r) : std::nullopt;
   }
+  /** Why the client's payment journal could not record this session, if it could not:
+      the session is real, but the journal will not refuse a second create for the
+      reference on its own (see as_payment_session_journal_error). */
+  std::optional<std::string> journal_error() const {
+    const char *e = as_payment_session_journal_error(p_);
+    return e ? std::optional<std::string>(e) : std::nullopt;
+  }
 
   /** The C object, still owned by this one (NULL when empty). */
   const as_payment_session *get() const noexcept { return p_; }

@@ -12,7 +12,7 @@ use crate::endpoint::{
     cancelled, judge, Attempt, CreatePaymentSession, Endpoint, GetPaymentSession,
 };
 use crate::error::{Error, ErrorKind};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{self, Begun, Journal, JournalEntry};
 use crate::log::log_line;
 use crate::money::Money;
 use crate::options::ClientOptions;
@@ -122,13 +122,16 @@ impl Client {
         let create = CreatePaymentSession::new(&money, reference);
         let journaled = match (&self.inner.journal, reference) {
             (Some(journal), Some(reference)) => {
-                Some((journal, journal.begin(terminal_id.secret(), reference)?))
+                Some((journal, self.inner.begin(journal, terminal_id, reference)?))
             }
             _ => None,
         };
-        let result = self.inner.call(&create, terminal_id, Limits::default());
+        let mut result = self.inner.call(&create, terminal_id, Limits::default());
         if let Some((journal, attempt)) = journaled {
-            journal.finish(attempt, &result);
+            let written = journal.finish(attempt, &result);
+            if let (Ok(session), Err(e)) = (&mut result, written) {
+                session.set_journal_error(e);
+            }
         }
         result
     }
@@ -266,20 +269,65 @@ impl Inner {
         })
     }
 
-    /// Reads one session; a final status it sees is recorded in the journal.
+    /// Reads one session; a final status it sees is recorded in the journal (a failure
+    /// to record it comes with the session: [`PaymentSession::journal_error`]).
     fn read(
         &self,
         read: &GetPaymentSession<'_>,
         terminal_id: TerminalId<'_>,
         limits: Limits<'_>,
     ) -> Result<PaymentSession, Error> {
-        let result = self.call(read, terminal_id, limits);
-        if let (Some(journal), Ok(session)) = (&self.journal, &result) {
+        let mut result = self.call(read, terminal_id, limits);
+        if let (Some(journal), Ok(session)) = (&self.journal, &mut result) {
             if session.status().is_final() {
-                journal.record_status(session);
+                if let Err(e) = journal.record_status(session) {
+                    session.set_journal_error(e);
+                }
             }
         }
         result
+    }
+
+    /// The journal's side of a create for `reference`: refused, or recorded as being
+    /// sent. When the journal can only decide after reading the session the reference
+    /// already has, it is read here (with the create's terminal id) and the journal asked
+    /// again with the answer; a read that fails refuses the create.
+    fn begin(
+        &self,
+        journal: &Journal,
+        terminal_id: TerminalId<'_>,
+        reference: &str,
+    ) -> Result<journal::Attempt, Error> {
+        let mut checked = None;
+        // Each round reads the session the entry names; another process may replace the
+        // entry between rounds, so a few rounds, not one.
+        for _ in 0..3 {
+            match journal.begin(terminal_id.secret(), reference, checked.as_ref())? {
+                Begun::Go(attempt) => return Ok(attempt),
+                Begun::Check(challenge_id) => {
+                    let session = validate::challenge_id(&challenge_id)
+                        .and_then(|challenge_id| {
+                            self.read(
+                                &GetPaymentSession { challenge_id },
+                                terminal_id,
+                                Limits::default(),
+                            )
+                        })
+                        .map_err(|e| journal::check_failed(reference, &challenge_id, &e))?;
+                    log_line!(
+                        Info,
+                        "journal: payment session {challenge_id} of a reference being created again is {}",
+                        session.status_raw()
+                    );
+                    checked = Some(session);
+                }
+            }
+        }
+        Err(Error::new(
+            ErrorKind::DuplicateReference,
+            "the journal's entry for this reference kept changing while it was being checked \
+             (other lanes creating it at the same time): nothing was sent",
+        ))
     }
 }
 

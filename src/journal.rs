@@ -152,6 +152,9 @@ impl JournalEntry {
 /// processes open their own.
 pub(crate) struct Journal {
     path: PathBuf,
+    /// The file opened: one deleted or replaced under the client is noticed before
+    /// each write, instead of writing to a file nobody will read again.
+    identity: FileIdentity,
     connection: Mutex<Connection>,
     key: ring::hmac::Key,
     lifetime: Duration,
@@ -165,9 +168,11 @@ pub(crate) struct Attempt {
 }
 
 impl Journal {
-    /// Opens (creating if missing) the journal the settings name, or `None` when they
-    /// name none. A path that is an existing folder, or ends with a separator, holds
-    /// [`JOURNAL_FILE_NAME`].
+    /// Opens the journal the settings name (creating the file, readable by its owner
+    /// only, when it is missing), or `None` when they name none. A path that is an
+    /// existing folder, or ends with a separator, holds [`JOURNAL_FILE_NAME`]. The folder
+    /// must exist, the file must be a regular file, and a file that is neither empty nor
+    /// this library's journal is refused before anything is written to it.
     pub(crate) fn open(settings: &JournalSettings) -> Result<Option<Journal>, Error> {
         let Some(path) = &settings.path else {
             return Ok(None);
@@ -179,10 +184,18 @@ impl Journal {
         }
         let path = file_path(path)?;
         let fail = |what: &str, e: &dyn std::fmt::Display| journal_error(&path, what, e);
-        let connection = Connection::open(&path).map_err(|e| fail("cannot be opened", &e))?;
+        create_private(&path).map_err(|e| fail("cannot be created", &e))?;
+        // Not SQLITE_OPEN_CREATE: the file was made above, and one gone since then is
+        // an error, not a new journal.
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+        let mut connection =
+            Connection::open_with_flags(&path, flags).map_err(|e| fail("cannot be opened", &e))?;
         connection
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| fail("cannot be opened", &e))?;
+        let key = adopt(&mut connection, &path)?;
         // Switching a new file to WAL takes an exclusive lock for which SQLite does not
         // always call the busy handler: two processes opening one new journal at once can
         // get "database is locked" at once. Tried again within the busy timeout.
@@ -218,43 +231,10 @@ impl Journal {
         if check != "ok" {
             return Err(fail("is damaged", &check));
         }
-        let version: i64 = connection
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| fail("cannot be read", &e))?;
-        if version > SCHEMA_VERSION {
-            return Err(fail(
-                "cannot be used",
-                &format!("it was written by a newer version of this library (schema {version})"),
-            ));
-        }
-        let fresh_key = random_bytes::<32>()
-            .map_err(|_| Error::internal("the system's random number generator failed"))?;
-        let mut connection = connection;
-        let transaction = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| fail("cannot be written", &e))?;
-        transaction
-            .execute_batch(SCHEMA)
-            .and_then(|()| transaction.pragma_update(None, "user_version", SCHEMA_VERSION))
-            .and_then(|()| {
-                transaction.execute(
-                    "INSERT OR IGNORE INTO meta (name, value) VALUES ('terminal_key', ?1)",
-                    [fresh_key.to_vec()],
-                )
-            })
-            .map_err(|e| fail("is not a journal of this library", &e))?;
-        let key: Vec<u8> = transaction
-            .query_row(
-                "SELECT value FROM meta WHERE name = 'terminal_key'",
-                [],
-                |row| row.get(0),
-            )
-            .map_err(|e| fail("is not a journal of this library", &e))?;
-        transaction
-            .commit()
-            .map_err(|e| fail("cannot be written", &e))?;
+        let identity = FileIdentity::of(&path).map_err(|e| fail("cannot be opened", &e))?;
         let journal = Journal {
             path,
+            identity,
             connection: Mutex::new(connection),
             key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
             lifetime: settings.lifetime,
@@ -264,10 +244,18 @@ impl Journal {
     }
 
     /// Before a create is sent: refuses it with [`ErrorKind::DuplicateReference`] when
-    /// the reference's last attempt may still be taking money, and otherwise commits a
-    /// row saying this attempt is being sent. The check and the write are one
+    /// the reference's last attempt may still be taking money, asks for the session to
+    /// be read first ([`Begun::Check`]) when only the server can tell, and otherwise
+    /// commits a row saying this attempt is being sent. The check and the write are one
     /// transaction, so of two racing creates (threads or processes) exactly one goes.
-    pub(crate) fn begin(&self, terminal_id: &str, reference: &str) -> Result<Attempt, Error> {
+    ///
+    /// `checked` is what the server said about the session a [`Begun::Check`] named.
+    pub(crate) fn begin(
+        &self,
+        terminal_id: &str,
+        reference: &str,
+        checked: Option<&PaymentSession>,
+    ) -> Result<Begun, Error> {
         let now = now_ms();
         let id = i64::from_ne_bytes(
             random_bytes::<8>()
@@ -275,21 +263,40 @@ impl Journal {
         );
         let terminal = self.terminal_tag(terminal_id);
         let mut connection = self.lock();
+        self.check_file()?;
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| self.error("cannot be written", &e))?;
+        // Only final entries age out: one that may still take money stays until the
+        // server says it is over, or the POS forgets it.
         let retention_ms = duration_ms(self.retention);
         transaction
             .execute(
-                "DELETE FROM payments WHERE updated_ms < ?1",
+                "DELETE FROM payments WHERE updated_ms < ?1 AND state = 'answered'
+                     AND status IN ('COMPLETED', 'FAILED', 'EXPIRED')",
                 [now.saturating_sub(retention_ms)],
             )
             .map_err(|e| self.error("cannot be written", &e))?;
         let last =
             read_entry(&transaction, reference).map_err(|e| self.error("cannot be read", &e))?;
         if let Some(last) = last {
-            if let Some(refusal) = refusal(&last, now, self.lifetime) {
-                return Err(Error::new(ErrorKind::DuplicateReference, refusal));
+            match verdict(&last, now, self.lifetime, &terminal, checked) {
+                Verdict::Go => {}
+                Verdict::Refuse(refusal) => {
+                    return Err(Error::new(ErrorKind::DuplicateReference, refusal))
+                }
+                Verdict::StillPending(refusal) => {
+                    // Seen PENDING just now: trusted again for a lifetime without asking.
+                    transaction
+                        .execute(
+                            "UPDATE payments SET updated_ms = ?2 WHERE reference = ?1",
+                            params![reference, now],
+                        )
+                        .and_then(|_| transaction.commit())
+                        .map_err(|e| self.error("cannot be written", &e))?;
+                    return Err(Error::new(ErrorKind::DuplicateReference, refusal));
+                }
+                Verdict::Check(challenge_id) => return Ok(Begun::Check(challenge_id)),
             }
         }
         transaction
@@ -303,63 +310,78 @@ impl Journal {
         transaction
             .commit()
             .map_err(|e| self.error("cannot be written", &e))?;
-        Ok(Attempt {
+        Ok(Begun::Go(Attempt {
             reference: reference.to_string(),
             id,
-        })
+        }))
     }
 
     /// After a create's answer (or failure): records the session, or that the outcome
     /// is unknown, or drops the row when nothing was created. A failure to write is
-    /// logged, not returned: the row then still says "outcome unknown", which keeps the
-    /// reference safe, and the POS still gets the session the server made.
-    pub(crate) fn finish(&self, attempt: Attempt, result: &Result<PaymentSession, Error>) {
+    /// logged and returned, for the caller to attach to the answer: the row then still
+    /// says "being sent", which keeps the reference blocked as of unknown outcome, and
+    /// the POS still gets the session the server made.
+    pub(crate) fn finish(
+        &self,
+        attempt: Attempt,
+        result: &Result<PaymentSession, Error>,
+    ) -> Result<(), Error> {
         let now = now_ms();
         let connection = self.lock();
-        let written = match result {
-            Ok(session) => connection.execute(
-                "UPDATE payments SET state = 'answered', challenge_id = ?3, status = ?4, updated_ms = ?5
-                 WHERE reference = ?1 AND attempt = ?2",
-                params![attempt.reference, attempt.id, session.challenge_id(), session.status_raw(), now],
-            ),
-            Err(e) if e.outcome_unknown() => connection.execute(
-                "UPDATE payments SET state = 'unknown', updated_ms = ?3
-                 WHERE reference = ?1 AND attempt = ?2",
-                params![attempt.reference, attempt.id, now],
-            ),
-            Err(_) => connection.execute(
-                "DELETE FROM payments WHERE reference = ?1 AND attempt = ?2",
-                params![attempt.reference, attempt.id],
-            ),
-        };
-        if let Err(e) = written {
+        let written = self.check_file().and_then(|()| {
+            match result {
+                Ok(session) => connection.execute(
+                    "UPDATE payments SET state = 'answered', challenge_id = ?3, status = ?4, updated_ms = ?5
+                     WHERE reference = ?1 AND attempt = ?2",
+                    params![attempt.reference, attempt.id, session.challenge_id(), session.status_raw(), now],
+                ),
+                Err(e) if e.outcome_unknown() => connection.execute(
+                    "UPDATE payments SET state = 'unknown', updated_ms = ?3
+                     WHERE reference = ?1 AND attempt = ?2",
+                    params![attempt.reference, attempt.id, now],
+                ),
+                Err(_) => connection.execute(
+                    "DELETE FROM payments WHERE reference = ?1 AND attempt = ?2",
+                    params![attempt.reference, attempt.id],
+                ),
+            }
+            .map(drop)
+            .map_err(|e| self.error("could not record a create's answer", &e))
+        });
+        if let Err(e) = &written {
             log_line!(
                 Error,
                 "{}; the reference stays blocked as of unknown outcome",
-                self.error("could not record a create's answer", &e)
+                e.message()
             );
         }
+        written
     }
 
-    /// Records a final status a read saw for a session the journal knows.
-    pub(crate) fn record_status(&self, session: &PaymentSession) {
-        let written = self.lock().execute(
-            "UPDATE payments SET status = ?2, updated_ms = ?3
-             WHERE challenge_id = ?1 AND (status IS NULL OR status <> ?2)",
-            params![session.challenge_id(), session.status_raw(), now_ms()],
-        );
-        if let Err(e) = written {
-            log_line!(
-                Error,
-                "{}",
-                self.error("could not record a session's final status", &e)
-            );
+    /// Records a status a read saw for a session the journal knows. A failure to write
+    /// is logged and returned, for the caller to attach to the answer.
+    pub(crate) fn record_status(&self, session: &PaymentSession) -> Result<(), Error> {
+        let connection = self.lock();
+        let written = self.check_file().and_then(|()| {
+            connection
+                .execute(
+                    "UPDATE payments SET status = ?2, updated_ms = ?3
+                     WHERE challenge_id = ?1 AND (status IS NULL OR status <> ?2)",
+                    params![session.challenge_id(), session.status_raw(), now_ms()],
+                )
+                .map(drop)
+                .map_err(|e| self.error("could not record a session's status", &e))
+        });
+        if let Err(e) = &written {
+            log_line!(Error, "{}", e.message());
         }
+        written
     }
 
     /// What the journal knows about `reference`, or [`ErrorKind::NotFound`].
     pub(crate) fn find(&self, reference: &str) -> Result<JournalEntry, Error> {
         let connection = self.lock();
+        self.check_file()?;
         let row =
             read_entry(&connection, reference).map_err(|e| self.error("cannot be read", &e))?;
         row.map(Row::into_entry).ok_or_else(|| {
@@ -376,8 +398,9 @@ impl Journal {
     /// Drops what the journal knows about `reference`: the next create for it may go.
     /// True when there was an entry.
     pub(crate) fn forget(&self, reference: &str) -> Result<bool, Error> {
-        let removed = self
-            .lock()
+        let connection = self.lock();
+        self.check_file()?;
+        let removed = connection
             .execute("DELETE FROM payments WHERE reference = ?1", [reference])
             .map_err(|e| self.error("cannot be written", &e))?;
         if removed > 0 {
@@ -398,6 +421,27 @@ impl Journal {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// Fails unless the path still names the file this client opened: a journal
+    /// deleted or replaced (a restore, a cleaner) while open would otherwise take writes
+    /// that the next process never sees, and let a reference be charged again.
+    fn check_file(&self) -> Result<(), Error> {
+        match FileIdentity::of(&self.path) {
+            Ok(now) if now == self.identity => Ok(()),
+            Ok(_) => Err(self.error(
+                "was replaced by another file while this client had it open",
+                &"what this client recorded is not in it. Build a new client (after putting \
+                  the right file back, if it was restored by mistake)",
+            )),
+            Err(e) => Err(self.error(
+                "was deleted while this client had it open",
+                &format!(
+                    "{e}. What this client recorded is lost with it: build a new client (after \
+                     putting the file back, if it can be)"
+                ),
+            )),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -424,10 +468,12 @@ impl std::fmt::Debug for Journal {
 /// One row of `payments`, as read.
 struct Row {
     reference: String,
+    terminal: String,
     state: String,
     challenge_id: Option<String>,
     status: Option<String>,
     created_ms: i64,
+    updated_ms: i64,
 }
 
 impl Row {
@@ -450,56 +496,131 @@ impl Row {
 fn read_entry(connection: &Connection, reference: &str) -> rusqlite::Result<Option<Row>> {
     connection
         .query_row(
-            "SELECT reference, state, challenge_id, status, created_ms
+            "SELECT reference, terminal, state, challenge_id, status, created_ms, updated_ms
              FROM payments WHERE reference = ?1",
             [reference],
             |row| {
                 Ok(Row {
                     reference: row.get(0)?,
-                    state: row.get(1)?,
-                    challenge_id: row.get(2)?,
-                    status: row.get(3)?,
-                    created_ms: row.get(4)?,
+                    terminal: row.get(1)?,
+                    state: row.get(2)?,
+                    challenge_id: row.get(3)?,
+                    status: row.get(4)?,
+                    created_ms: row.get(5)?,
+                    updated_ms: row.get(6)?,
                 })
             },
         )
         .optional()
 }
 
-/// Why a new create for the reference of `last` must not go, or `None` when it may:
-/// COMPLETED is refused for as long as the entry is kept; PENDING, a status this
-/// version does not know and an unknown outcome while younger than `lifetime`; FAILED
-/// and EXPIRED never.
-fn refusal(last: &Row, now_ms: i64, lifetime: Duration) -> Option<String> {
-    let age = Duration::from_millis(u64::try_from(now_ms - last.created_ms).unwrap_or(0));
-    // A clock set back makes an entry look younger, never older: the safe direction.
-    let young = age < lifetime;
+/// What [`Journal::begin`] found.
+pub(crate) enum Begun {
+    /// The create may go: it is recorded as being sent.
+    Go(Attempt),
+    /// The reference's last session was last seen PENDING (or in a status this version
+    /// does not know) longer than the lifetime ago: read this session, then begin again
+    /// with what the server said.
+    Check(String),
+}
+
+/// What to do with a new create for the reference of `last`.
+enum Verdict {
+    Go,
+    Refuse(String),
+    /// Refuse, having just seen the session still PENDING on the server.
+    StillPending(String),
+    Check(String),
+}
+
+/// The advice every refusal of a reference that may be taking money ends with: only
+/// safe steps, never "try again later".
+const CHECK_THEN_FORGET: &str = "check the terminal and the payment; only once the shop is sure \
+     nothing was charged, forget the reference (forget_reference) and create again";
+
+/// Whether a new create for the reference of `last` may go. An entry that is not final
+/// never lets a create through on age alone:
+/// - COMPLETED is refused for as long as the entry is kept (the retention);
+/// - FAILED and EXPIRED let the create go;
+/// - PENDING (or a status this version does not know) is refused while it was last seen
+///   less than `lifetime` ago; after that the server is asked ([`Verdict::Check`], with
+///   the create's terminal id, which must be the session's), and the create goes only
+///   when the session is FAILED or EXPIRED;
+/// - an unknown outcome (no challenge id: still being sent, or its answer never came)
+///   is refused until the POS forgets the reference: nothing can be asked of the server.
+fn verdict(
+    last: &Row,
+    now_ms: i64,
+    lifetime: Duration,
+    terminal: &str,
+    checked: Option<&PaymentSession>,
+) -> Verdict {
+    let age = |ms: i64| Duration::from_millis(u64::try_from(now_ms - ms).unwrap_or(0));
     let reference = shown(&last.reference);
-    let ago = format!("{} s ago", age.as_secs());
     if last.outcome_unknown() {
-        return young.then(|| {
-            format!(
-            "reference \"{reference}\": a create for it {ago} has an unknown outcome (it is still \
-             being sent, or its answer never came): the terminal may be prompting. Check the \
-             terminal; once it shows nothing, forget the reference (or create again after {} s)",
-            lifetime.as_secs()
-        )
-        });
+        return Verdict::Refuse(format!(
+            "reference \"{reference}\": a create for it {} s ago has an unknown outcome (it is \
+             still being sent, or its answer never came), and without a challenge id the \
+             server cannot be asked: the terminal may be prompting or may have charged. \
+             {CHECK_THEN_FORGET}",
+            age(last.created_ms).as_secs()
+        ));
     }
     let challenge_id = last.challenge_id.as_deref().unwrap_or("");
     let status = last.status.as_deref().unwrap_or("");
+    let wait_instead = format!(
+        "wait for payment session {challenge_id} (get/wait with this journal) instead of \
+         creating again"
+    );
     match PaymentStatus::from_api(status) {
-        PaymentStatus::Completed => Some(format!(
+        PaymentStatus::Completed => Verdict::Refuse(format!(
             "reference \"{reference}\" is already paid: payment session {challenge_id} COMPLETED"
         )),
-        PaymentStatus::Failed | PaymentStatus::Expired => None,
-        PaymentStatus::Pending | PaymentStatus::Unknown => young.then(|| {
-            format!(
-                "reference \"{reference}\" already has payment session {challenge_id} ({status}, \
-                 created {ago}): wait for it with that challenge id instead of creating again"
-            )
-        }),
+        PaymentStatus::Failed | PaymentStatus::Expired => Verdict::Go,
+        PaymentStatus::Pending | PaymentStatus::Unknown => {
+            // A clock set back makes an entry look younger, never older: the safe direction.
+            let seen = age(last.updated_ms);
+            if seen < lifetime {
+                return Verdict::Refuse(format!(
+                    "reference \"{reference}\" already has payment session {challenge_id} \
+                     ({status} {} s ago): {wait_instead}",
+                    seen.as_secs()
+                ));
+            }
+            if last.terminal != terminal {
+                return Verdict::Refuse(format!(
+                    "reference \"{reference}\" already has payment session {challenge_id} \
+                     ({status} {} s ago) on another terminal, which this create's terminal id \
+                     cannot read: wait for it with that terminal's id, or {CHECK_THEN_FORGET}",
+                    seen.as_secs()
+                ));
+            }
+            match checked.filter(|s| s.challenge_id() == challenge_id) {
+                None => Verdict::Check(challenge_id.to_string()),
+                // A read records a final status before begin runs again: this one is not.
+                Some(session) => Verdict::StillPending(format!(
+                    "reference \"{reference}\" already has payment session {challenge_id}, \
+                     {} on the server just now: {wait_instead}",
+                    session.status_raw()
+                )),
+            }
+        }
     }
+}
+
+/// Why a create was refused when the session its reference already has could not be
+/// read to decide.
+pub(crate) fn check_failed(reference: &str, challenge_id: &str, cause: &Error) -> Error {
+    Error::new(
+        ErrorKind::DuplicateReference,
+        format!(
+            "reference \"{}\" already has payment session {challenge_id}, last seen PENDING, \
+             and reading it failed ({}): nothing was sent. Wait for it (get/wait with this \
+             journal) once the server can be reached, or {CHECK_THEN_FORGET}",
+            shown(reference),
+            cause.message()
+        ),
+    )
 }
 
 /// A reference as shown in a message: at most 64 characters of it.
@@ -513,7 +634,9 @@ fn shown(reference: &str) -> String {
     }
 }
 
-/// The database file a configured path names.
+/// The database file a configured path names. Its folder must exist (a mistyped path
+/// would otherwise start a new, empty journal), and what is there must be a regular
+/// file that is empty or an SQLite database: nothing else is ever opened.
 fn file_path(path: &Path) -> Result<PathBuf, Error> {
     if path.as_os_str().is_empty() {
         return Err(Error::invalid_argument("journal path is empty"));
@@ -529,12 +652,155 @@ fn file_path(path: &Path) -> Result<PathBuf, Error> {
         let parent = path.parent().unwrap_or(Path::new(""));
         (parent.to_path_buf(), path.to_path_buf())
     };
-    if !folder.as_os_str().is_empty() {
-        std::fs::create_dir_all(&folder).map_err(|e| {
-            journal_error(&file, "cannot be created (its folder cannot be made)", &e)
-        })?;
+    let folder_shown = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &folder
+    };
+    if !folder_shown.is_dir() {
+        return Err(journal_error(
+            &file,
+            "cannot be created",
+            &format!(
+                "its folder {} does not exist; create it first (a mistyped path would \
+                 otherwise start a new, empty journal)",
+                folder_shown.display()
+            ),
+        ));
+    }
+    match std::fs::metadata(&file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(journal_error(&file, "cannot be opened", &e)),
+        Ok(meta) if !meta.is_file() => {
+            return Err(journal_error(
+                &file,
+                "cannot be used",
+                &"it is not a regular file (a device, pipe or socket); give the path of a file",
+            ))
+        }
+        Ok(meta) if meta.len() > 0 => {
+            let mut head = [0u8; 16];
+            let read = std::fs::File::open(&file)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head));
+            if read.is_err() || &head != b"SQLite format 3\0" {
+                return Err(not_a_journal(&file));
+            }
+        }
+        Ok(_) => {}
     }
     Ok(file)
+}
+
+/// Creates the journal's file when it is missing, readable and writable by its owner
+/// only (SQLite gives its `-wal` and `-shm` files the same mode). On Windows the file
+/// takes its folder's permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes the open database this library's journal, or refuses it unchanged: inside one
+/// write transaction, an empty database gets the schema and a fresh key, this library's
+/// journal is kept, and anything else (another program's database) is left as it was.
+/// Returns the journal's key.
+fn adopt(connection: &mut Connection, path: &Path) -> Result<Vec<u8>, Error> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| journal_error(path, what, e);
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| fail("is damaged or not a journal", &e))?;
+    let read = || -> rusqlite::Result<(i64, i64, i64)> {
+        let version = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let objects =
+            transaction.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        let ours = transaction.query_row(
+            "SELECT count(*) FROM sqlite_master
+             WHERE type = 'table' AND name IN ('meta', 'payments')",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok((version, objects, ours))
+    };
+    let (version, objects, ours) = read().map_err(|e| fail("is damaged or not a journal", &e))?;
+    if version == 0 && objects == 0 {
+        let fresh_key = random_bytes::<32>()
+            .map_err(|_| Error::internal("the system's random number generator failed"))?;
+        transaction
+            .execute_batch(SCHEMA)
+            .and_then(|()| transaction.pragma_update(None, "user_version", SCHEMA_VERSION))
+            .and_then(|()| {
+                transaction.execute(
+                    "INSERT INTO meta (name, value) VALUES ('terminal_key', ?1)",
+                    [fresh_key.to_vec()],
+                )
+            })
+            .map_err(|e| fail("cannot be written", &e))?;
+    } else if ours != 2 || version < 1 {
+        return Err(not_a_journal(path));
+    } else if version > SCHEMA_VERSION {
+        return Err(fail(
+            "cannot be used",
+            &format!("it was written by a newer version of this library (schema {version})"),
+        ));
+    }
+    let key: Vec<u8> = transaction
+        .query_row(
+            "SELECT value FROM meta WHERE name = 'terminal_key'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|e| fail("is damaged or not a journal", &e))?
+        .ok_or_else(|| not_a_journal(path))?;
+    transaction
+        .commit()
+        .map_err(|e| fail("cannot be written", &e))?;
+    Ok(key)
+}
+
+fn not_a_journal(path: &Path) -> Error {
+    journal_error(
+        path,
+        "is not a journal of this library",
+        &"it is another program's file (or damaged) and was left unchanged; give the path \
+          of this library's journal, or of a file that does not exist yet",
+    )
+}
+
+/// Which file a path names, to notice it deleted or replaced: device and inode on Unix;
+/// elsewhere (Windows, where an open journal cannot be deleted or renamed over), its
+/// creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    #[cfg(unix)]
+    dev_ino: (u64, u64),
+    #[cfg(not(unix))]
+    created: Option<SystemTime>,
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> std::io::Result<FileIdentity> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(FileIdentity {
+                dev_ino: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(FileIdentity {
+                created: meta.created().ok(),
+            })
+        }
+    }
 }
 
 fn journal_error(path: &Path, what: &str, cause: &dyn std::fmt::Display) -> Error {
@@ -568,45 +834,105 @@ mod tests {
         (
             Row {
                 reference: "order-1".to_string(),
+                terminal: "tag".to_string(),
                 state: state.to_string(),
                 challenge_id: status.map(|_| "c1".to_string()),
                 status: status.map(str::to_string),
                 created_ms: now - duration_ms(age),
+                updated_ms: now - duration_ms(age),
             },
             now,
         )
     }
 
-    #[test]
-    fn which_last_attempts_refuse_a_new_create() {
-        let lifetime = Duration::from_secs(600);
-        let young = Duration::from_secs(5);
-        let old = Duration::from_secs(601);
-        let refused = |state, status, age| {
-            let (r, now) = row(state, status, age);
-            refusal(&r, now, lifetime).is_some()
-        };
-        assert!(refused("sending", None, young));
-        assert!(refused("unknown", None, young));
-        assert!(!refused("sending", None, old));
-        assert!(!refused("unknown", None, old));
-        assert!(refused("answered", Some("PENDING"), young));
-        assert!(!refused("answered", Some("PENDING"), old));
-        assert!(refused("answered", Some("REFUNDED"), young));
-        assert!(refused("answered", Some("COMPLETED"), young));
-        assert!(refused("answered", Some("COMPLETED"), old));
-        assert!(!refused("answered", Some("FAILED"), young));
-        assert!(!refused("answered", Some("EXPIRED"), young));
+    fn session(challenge_id: &str, status: &str) -> PaymentSession {
+        PaymentSession::parse(
+            format!(r#"{{"challengeId":"{challenge_id}","status":"{status}"}}"#).as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// "go", "refuse", "pending" (refused, seen pending just now) or "check".
+    fn decide(
+        state: &str,
+        status: Option<&str>,
+        age: Duration,
+        terminal: &str,
+        checked: Option<&PaymentSession>,
+    ) -> &'static str {
+        let (r, now) = row(state, status, age);
+        match verdict(&r, now, Duration::from_secs(600), terminal, checked) {
+            Verdict::Go => "go",
+            Verdict::Refuse(_) => "refuse",
+            Verdict::StillPending(_) => "pending",
+            Verdict::Check(c) => {
+                assert_eq!(c, "c1");
+                "check"
+            }
+        }
     }
 
     #[test]
-    fn a_refusal_names_the_challenge_id_to_wait_on() {
+    fn an_entry_that_is_not_final_never_lets_a_create_through_on_age_alone() {
+        let young = Duration::from_secs(5);
+        let old = Duration::from_secs(601);
+        let ancient = Duration::from_secs(400 * 24 * 3600);
+        for age in [young, old, ancient] {
+            // No challenge id: nothing can be asked; refused until forgotten.
+            assert_eq!(decide("sending", None, age, "tag", None), "refuse");
+            assert_eq!(decide("unknown", None, age, "tag", None), "refuse");
+            assert_eq!(
+                decide("answered", Some("COMPLETED"), age, "tag", None),
+                "refuse"
+            );
+            assert_eq!(decide("answered", Some("FAILED"), age, "tag", None), "go");
+            assert_eq!(decide("answered", Some("EXPIRED"), age, "tag", None), "go");
+        }
+        // PENDING (and a status this version does not know): trusted for the lifetime,
+        // then asked of the server, with the session's own terminal only.
+        for status in ["PENDING", "REFUNDED"] {
+            assert_eq!(
+                decide("answered", Some(status), young, "tag", None),
+                "refuse"
+            );
+            for age in [old, ancient] {
+                assert_eq!(decide("answered", Some(status), age, "tag", None), "check");
+                assert_eq!(
+                    decide("answered", Some(status), age, "other", None),
+                    "refuse"
+                );
+                let pending = session("c1", "PENDING");
+                assert_eq!(
+                    decide("answered", Some(status), age, "tag", Some(&pending)),
+                    "pending"
+                );
+                // An answer about another session is no answer.
+                let other = session("c2", "FAILED");
+                assert_eq!(
+                    decide("answered", Some(status), age, "tag", Some(&other)),
+                    "check"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_challenge_id_to_wait_on_and_only_safe_steps() {
+        let lifetime = DEFAULT_JOURNAL_LIFETIME;
         let (r, now) = row("answered", Some("PENDING"), Duration::from_secs(3));
-        let message = refusal(&r, now, DEFAULT_JOURNAL_LIFETIME).unwrap();
+        let Verdict::Refuse(message) = verdict(&r, now, lifetime, "tag", None) else {
+            panic!("refused");
+        };
         assert!(
-            message.contains("c1") && message.contains("order-1"),
+            message.contains("c1") && message.contains("order-1") && message.contains("wait"),
             "{message}"
         );
+        let (r, now) = row("unknown", None, Duration::from_secs(3));
+        let Verdict::Refuse(message) = verdict(&r, now, lifetime, "tag", None) else {
+            panic!("refused");
+        };
+        assert!(message.contains("forget"), "{message}");
+        assert!(!message.contains("after"), "{message}");
     }
 
     #[test]

@@ -211,8 +211,10 @@ impl ClientOptions {
         Ok(self)
     }
 
-    /// Keeps a crash-safe payment journal in this file (created if missing; an existing
-    /// folder, or a path ending with a separator, holds `authsignal-terminal-journal.sqlite3`).
+    /// Keeps a crash-safe payment journal in this file (created if missing, readable by
+    /// its owner only, in a folder that must exist; an existing folder, or a path ending
+    /// with a separator, holds `authsignal-terminal-journal.sqlite3`). A file that is
+    /// neither empty nor this library's journal is refused unchanged.
     /// Off by default. With it, a create that carries a reference is recorded durably
     /// before it is sent, and a create for a reference whose last attempt is PENDING,
     /// COMPLETED or of unknown outcome is refused with
@@ -228,16 +230,19 @@ impl ClientOptions {
         Ok(self)
     }
 
-    /// How long a create of unknown outcome, or a session last seen PENDING, keeps its
-    /// reference blocked (default 10 minutes, how long a terminal prompt lives). From
+    /// How long a session last seen PENDING is taken to be still PENDING (default 10
+    /// minutes, how long a terminal prompt lives): a create for its reference is refused
+    /// at once within it, and after it only once a read of the session says it is still
+    /// PENDING or COMPLETED. Age never lets an unknown outcome through (forget it). From
     /// 1 ms to 24 hours.
     pub fn set_journal_lifetime(&mut self, lifetime: Duration) -> Result<&mut Self, Error> {
         self.journal.lifetime = JournalSettings::check_lifetime(lifetime)?;
         Ok(self)
     }
 
-    /// How long journal entries are kept (default 7 days); older ones are dropped. At
-    /// least the lifetime (checked when the client is built), at most 366 days.
+    /// How long final journal entries are kept (default 7 days); older ones are dropped,
+    /// entries that may still take money are kept. At least the lifetime (checked when
+    /// the client is built), at most 366 days.
     pub fn set_journal_retention(&mut self, retention: Duration) -> Result<&mut Self, Error> {
         self.journal.retention = JournalSettings::check_retention(retention)?;
         Ok(self)

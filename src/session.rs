@@ -49,6 +49,7 @@ pub struct PaymentSession {
     status: PaymentStatus,
     status_raw: String,
     reference: Option<String>,
+    journal_error: Option<String>,
 }
 
 impl PaymentSession {
@@ -70,6 +71,19 @@ impl PaymentSession {
     /// The POS reference, when the server returned one.
     pub fn reference(&self) -> Option<&str> {
         self.reference.as_deref()
+    }
+
+    /// Set when the client's payment journal could not record this session (the
+    /// create's answer, or a final status a read saw), with the journal's message: the
+    /// session is real, but the journal does not know it, so it will not refuse a second
+    /// create for the reference on its own. Tell the operator; `None` when the journal
+    /// recorded it or there is none.
+    pub fn journal_error(&self) -> Option<&str> {
+        self.journal_error.as_deref()
+    }
+
+    pub(crate) fn set_journal_error(&mut self, error: Error) {
+        self.journal_error = Some(error.message().to_string());
     }
 
     /// Reads a session from a 2xx answer's body.
@@ -111,6 +125,7 @@ impl PaymentSession {
             status: PaymentStatus::from_api(&status_raw),
             status_raw,
             reference: wire.reference.filter(|r| !r.is_empty()),
+            journal_error: None,
         })
     }
 }

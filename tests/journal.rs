@@ -189,38 +189,164 @@ fn a_reference_is_refused_while_its_payment_may_be_taking_money() {
     );
 }
 
+/// A client whose journal trusts a PENDING entry for `lifetime` and keeps entries for
+/// `retention`.
+fn short_lived(sim: &Simulator, journal: &Path, lifetime: u64, retention: u64) -> Client {
+    let mut options = options_for(sim.base_url(), sim.ca_file(), journal);
+    options
+        .set_journal_lifetime(Duration::from_millis(lifetime))
+        .unwrap();
+    options
+        .set_journal_retention(Duration::from_millis(retention))
+        .unwrap();
+    Client::new(&options).unwrap()
+}
+
 #[test]
-fn an_unknown_outcome_older_than_the_lifetime_and_entries_past_retention_let_go() {
+fn an_entry_that_is_not_final_never_lets_a_create_through_on_age_alone() {
     let sim = start();
     let dir = TempDir::new("lifetime");
-    let mut options = options_for(sim.base_url(), sim.ca_file(), dir.path());
-    options
-        .set_journal_lifetime(Duration::from_millis(50))
+    let client = short_lived(&sim, dir.path(), 300, 60_000);
+    let past_lifetime = || std::thread::sleep(Duration::from_millis(450));
+
+    // Created without waiting; the session turns COMPLETED on the server while nobody
+    // reads it. Past the lifetime, the journal asks the server and refuses: one POST.
+    let t = tid("completed-later", "+outcome=COMPLETED+polls=0");
+    let s = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-paid"))
         .unwrap();
-    options
-        .set_journal_retention(Duration::from_millis(50))
+    assert_eq!(s.status(), PaymentStatus::Pending);
+    past_lifetime();
+    let e = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-paid"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    assert!(e.message().contains("already paid"), "{}", e.message());
+    assert!(e.message().contains(s.challenge_id()), "{}", e.message());
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+    assert_eq!(sim.terminal_stats(&t).gets, 1);
+    // The read's answer is recorded: the next refusal needs no read.
+    assert_eq!(
+        client.find_payment_session("order-paid").unwrap().status(),
+        Some(PaymentStatus::Completed)
+    );
+    past_lifetime();
+    assert_eq!(
+        kind(client.create_payment_session(&t, 5.0, "USD", Some("order-paid"))),
+        ErrorKind::DuplicateReference
+    );
+    assert_eq!(sim.terminal_stats(&t).gets, 1);
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+
+    // Still PENDING on the server: refused, and trusted again for a lifetime.
+    let t = tid("still-pending", "+outcome=PENDING");
+    let s = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-pending"))
         .unwrap();
-    let client = Client::new(&options).unwrap();
-    let t = tid("lifetime", "+fault=503+on=create+times=1");
+    past_lifetime();
+    let e = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-pending"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    assert!(
+        e.message().contains("PENDING on the server"),
+        "{}",
+        e.message()
+    );
+    assert!(e.message().contains(s.challenge_id()), "{}", e.message());
+    assert_eq!(
+        kind(client.create_payment_session(&t, 5.0, "USD", Some("order-pending"))),
+        ErrorKind::DuplicateReference
+    );
+    assert_eq!(sim.terminal_stats(&t).gets, 1);
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+    // From another terminal the session cannot be read: refused without asking.
+    let other = tid("other-terminal", "+outcome=PENDING");
+    past_lifetime();
+    let e = client
+        .create_payment_session(&other, 5.0, "USD", Some("order-pending"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    assert!(e.message().contains("another terminal"), "{}", e.message());
+    assert_eq!(sim.terminal_stats(&other).requests, 0);
+
+    // The session FAILED on the server: past the lifetime, the read lets the create go.
+    let t = tid("failed-later", "+outcome=FAILED+polls=0");
+    client
+        .create_payment_session(&t, 5.0, "USD", Some("order-declined"))
+        .unwrap();
+    past_lifetime();
+    client
+        .create_payment_session(&t, 5.0, "USD", Some("order-declined"))
+        .unwrap();
+    assert_eq!(sim.terminal_stats(&t).creates, 2);
+
+    // The read fails: refused, saying why; nothing sent.
+    let t = tid("unreadable", "+outcome=PENDING+fault=503+on=get");
+    client
+        .create_payment_session(&t, 5.0, "USD", Some("order-unreadable"))
+        .unwrap();
+    past_lifetime();
+    let e = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-unreadable"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    assert!(e.message().contains("reading it failed"), "{}", e.message());
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+
+    // Unknown outcome (a 5xx to the create, no challenge id): refused however old,
+    // with only safe advice, until the POS forgets it.
+    let t = tid("unknown-old", "+fault=503+on=create+times=1");
     let e = client
         .create_payment_session(&t, 5.0, "USD", Some("order-old"))
         .unwrap_err();
     assert!(e.outcome_unknown());
-    std::thread::sleep(Duration::from_millis(120));
+    past_lifetime();
+    let e = client
+        .create_payment_session(&t, 5.0, "USD", Some("order-old"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    assert!(e.message().contains("forget"), "{}", e.message());
+    assert!(
+        !e.message().contains("create again after"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+    client.forget_reference("order-old").unwrap();
     client
         .create_payment_session(&t, 5.0, "USD", Some("order-old"))
         .unwrap();
     assert_eq!(sim.terminal_stats(&t).creates, 2);
-    std::thread::sleep(Duration::from_millis(120));
-    // Any create drops what is past the retention.
+}
+
+#[test]
+fn retention_drops_only_final_entries() {
+    let sim = start();
+    let dir = TempDir::new("retention");
+    let client = short_lived(&sim, dir.path(), 50, 50);
+    let failed = tid("retention-failed", "+outcome=FAILED+polls=0");
+    let s = client
+        .create_payment_session(&failed, 5.0, "USD", Some("order-failed"))
+        .unwrap();
     client
-        .create_payment_session(&t, 5.0, "USD", Some("order-new"))
+        .wait_payment_session(&failed, s.challenge_id(), Duration::from_secs(5), None)
+        .unwrap();
+    let unknown = tid("retention-unknown", "+fault=503+on=create+times=1");
+    let _ = client.create_payment_session(&unknown, 5.0, "USD", Some("order-unknown"));
+    std::thread::sleep(Duration::from_millis(120));
+    // Any create drops what is final and past the retention.
+    client
+        .create_payment_session(&failed, 5.0, "USD", Some("order-new"))
         .unwrap();
     assert_eq!(
-        kind(client.find_payment_session("order-old")),
+        kind(client.find_payment_session("order-failed")),
         ErrorKind::NotFound
     );
-    client.find_payment_session("order-new").unwrap();
+    assert!(client
+        .find_payment_session("order-unknown")
+        .unwrap()
+        .outcome_unknown());
 
     // A retention shorter than the lifetime is refused when the client is built.
     let mut options = options_for(sim.base_url(), sim.ca_file(), dir.path());
@@ -231,6 +357,126 @@ fn an_unknown_outcome_older_than_the_lifetime_and_entries_past_retention_let_go(
         .set_journal_lifetime(Duration::from_secs(120))
         .unwrap();
     assert_eq!(kind(Client::new(&options)), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn a_journal_deleted_or_replaced_under_an_open_client_is_a_journal_error() {
+    let sim = start();
+    for replace in [false, true] {
+        let dir = TempDir::new("deleted");
+        let path = dir.path().join("pos.journal");
+        let client = client_for(&sim, &path);
+        let t = tid(&format!("deleted-{replace}"), "+outcome=COMPLETED+polls=0");
+        let s = client
+            .create_payment_session(&t, 5.0, "USD", Some("order-1"))
+            .unwrap();
+        assert_eq!(s.journal_error(), None);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        if replace {
+            std::fs::write(&path, b"").unwrap();
+        }
+        // The payment's answer still comes, with the journal's failure beside it.
+        let done = client
+            .wait_payment_session(&t, s.challenge_id(), Duration::from_secs(5), None)
+            .unwrap();
+        assert_eq!(done.status(), PaymentStatus::Completed);
+        let why = done
+            .journal_error()
+            .expect("the journal's failure is reported");
+        assert!(
+            why.contains(if replace { "replaced" } else { "deleted" }),
+            "{why}"
+        );
+        assert!(why.contains("pos.journal"), "{why}");
+        // Nothing is sent while the journal is not the one opened.
+        for reference in ["order-1", "order-2"] {
+            let e = client
+                .create_payment_session(&t, 5.0, "USD", Some(reference))
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Journal, "{}", e.message());
+        }
+        assert_eq!(
+            kind(client.find_payment_session("order-1")),
+            ErrorKind::Journal
+        );
+        assert_eq!(kind(client.forget_reference("order-1")), ErrorKind::Journal);
+        assert_eq!(sim.terminal_stats(&t).creates, 1);
+        // Never silently recreated by this client.
+        assert_eq!(path.exists(), replace);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_journal_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = start();
+    let dir = TempDir::new("mode");
+    let client = client_for(&sim, dir.path());
+    client
+        .create_payment_session(&tid("mode", ""), 5.0, "USD", Some("order-1"))
+        .unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{:?} is {mode:o}", entry.file_name());
+        seen += 1;
+    }
+    assert!(seen >= 2, "the journal and its write-ahead log");
+}
+
+#[test]
+fn a_journal_path_that_is_not_a_journal_is_refused_and_left_unchanged() {
+    let dir = TempDir::new("refused-paths");
+    let refused = |path: &Path| {
+        let e = Client::new(&options_for("http://127.0.0.1:9/v1", None, path)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Journal, "{}", e.message());
+        e.message().to_string()
+    };
+    // A folder that does not exist (a typo): not created.
+    let typo = dir.path().join("no-such-folder").join("pos.journal");
+    assert!(refused(&typo).contains("does not exist"));
+    let typo_folder = dir.path().join("no-such-folder").join("");
+    refused(&typo_folder);
+    assert!(!dir.path().join("no-such-folder").exists());
+    // Devices: nothing is made beside them.
+    #[cfg(unix)]
+    for device in ["/dev/null", "/dev/full"] {
+        assert!(refused(Path::new(device)).contains("not a regular file"));
+        assert!(!Path::new(&format!("{device}-journal")).exists());
+        assert!(!Path::new(&format!("{device}-wal")).exists());
+    }
+    // Another program's SQLite files, with and without a table named like ours.
+    for (name, schema) in [
+        (
+            "other-payments.sqlite3",
+            "CREATE TABLE payments (id INTEGER PRIMARY KEY, amount REAL);",
+        ),
+        (
+            "other-customers.sqlite3",
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY);",
+        ),
+        ("other-versioned.sqlite3", "PRAGMA user_version = 1;"),
+    ] {
+        let path = dir.path().join(name);
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch(schema).unwrap();
+        drop(db);
+        let before = std::fs::read(&path).unwrap();
+        assert!(!before.is_empty(), "{name}");
+        let message = refused(&path);
+        assert!(message.contains("not a journal"), "{name}: {message}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{name} was changed");
+        let wal = format!("{}-wal", path.display());
+        assert!(!Path::new(&wal).exists(), "{name} was switched to WAL");
+    }
+    // An empty file is this library's to make a journal of.
+    let empty = dir.path().join("empty.journal");
+    std::fs::write(&empty, b"").unwrap();
+    Client::new(&options_for("http://127.0.0.1:9/v1", None, &empty)).unwrap();
 }
 
 #[test]

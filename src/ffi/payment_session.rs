@@ -45,6 +45,7 @@ pub struct as_payment_session {
     status: as_payment_status,
     status_raw: CString,
     reference: Option<CString>,
+    journal_error: Option<CString>,
 }
 
 impl TryFrom<PaymentSession> for as_payment_session {
@@ -60,6 +61,10 @@ impl TryFrom<PaymentSession> for as_payment_session {
             status: session.status().into(),
             status_raw: c(session.status_raw())?,
             reference: session.reference().map(c).transpose()?,
+            // A message of this library's: a NUL in it (from a path) is replaced.
+            journal_error: session
+                .journal_error()
+                .map(|m| CString::new(m.replace('\0', "?")).unwrap_or_default()),
         })
     }
 }
@@ -126,6 +131,29 @@ pub unsafe extern "C" fn as_payment_session_reference(
         unsafe { s.as_ref() }
             .and_then(|s| s.reference.as_ref())
             .map_or(std::ptr::null(), |r| r.as_ptr())
+    }
+}
+
+/// Why the client's payment journal could not record this session (the create's
+/// answer, or a final status a read saw), or NULL when it did or there is no journal.
+/// The session is real, but the journal does not know it, so it will not refuse a second
+/// create for the reference on its own: tell the operator. A journal whose file was
+/// deleted or replaced while the client had it open is one cause; every later journal
+/// call of that client then gives `AS_RESULT_JOURNAL`, and nothing is sent.
+///
+/// The string is borrowed from `s` and valid until `s` is freed. NULL when `s` is NULL.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above and in the header's conventions.
+#[no_mangle]
+pub unsafe extern "C" fn as_payment_session_journal_error(
+    s: *const as_payment_session,
+) -> *const c_char {
+    ffi_panic_boundary! { "as_payment_session_journal_error",
+        // SAFETY: as above.
+        unsafe { s.as_ref() }
+            .and_then(|s| s.journal_error.as_ref())
+            .map_or(std::ptr::null(), |m| m.as_ptr())
     }
 }
 

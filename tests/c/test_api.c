@@ -645,6 +645,74 @@ static void test_payment_journal(void) {
   test_remove_dir(dir);
 }
 
+/* Past the journal lifetime a PENDING entry is asked of the server, never let through on
+   age: the session turned COMPLETED meanwhile, so the second create is refused. A journal
+   deleted under the open client: the payment's answer still comes, with
+   as_payment_session_journal_error saying the journal did not record it, and every later
+   journal call gives AS_RESULT_JOURNAL. */
+static void test_journal_past_its_lifetime(void) {
+  char dir[260];
+  char path[300];
+  if (!test_temp_dir(dir, sizeof dir, "as-c-lifetime")) {
+    CHECK(!"test_temp_dir");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/pos.journal", dir);
+  as_client_options *o = NULL;
+  as_client *c = NULL;
+  as_payment_session *s = NULL, *again = NULL, *done = NULL;
+  CHECK_RESULT(as_client_options_new(&o), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_base_url(o, base_url), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_ca_file(o, ca_file), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_poll_interval_ms(o, 100), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_journal_path(o, path), AS_RESULT_OK);
+  CHECK_RESULT(as_client_options_set_journal_lifetime_ms(o, 300), AS_RESULT_OK);
+  CHECK_RESULT(as_client_new(o, &c), AS_RESULT_OK);
+  char wal[320], shm[320];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  snprintf(shm, sizeof shm, "%s-shm", path);
+  const char *tid = terminal("+outcome=COMPLETED+polls=0");
+  CHECK_RESULT(as_client_create_payment_session_minor(c, tid, 500, "USD", "c-later", &s), AS_RESULT_OK);
+  CHECK(as_payment_session_journal_error(s) == NULL);
+  struct timespec pause = {0, 450 * 1000 * 1000};
+  nanosleep(&pause, NULL);
+  CHECK_RESULT(as_client_create_payment_session_minor(c, tid, 500, "USD", "c-later", &again),
+               AS_RESULT_DUPLICATE_REFERENCE);
+  CHECK(again == NULL);
+  CHECK(strstr(as_last_error_message(), "already paid") != NULL);
+  CHECK(as_payment_session_journal_error(NULL) == NULL);
+#ifndef _WIN32
+  /* Windows does not let an open journal be deleted. */
+  as_payment_session_free(s);
+  s = NULL;
+  const char *pending = terminal("+outcome=COMPLETED+polls=1");
+  CHECK_RESULT(as_client_create_payment_session_minor(c, pending, 500, "USD", "c-deleted", &s),
+               AS_RESULT_OK);
+  CHECK(remove(path) == 0);
+  remove(wal);
+  remove(shm);
+  if (s) {
+    CHECK_RESULT(as_client_wait_payment_session(c, pending, as_payment_session_challenge_id(s), 30000,
+                                                NULL, &done),
+                 AS_RESULT_OK);
+    CHECK(as_payment_session_status(done) == AS_PAYMENT_STATUS_COMPLETED);
+    CHECK(as_payment_session_journal_error(done) != NULL &&
+          strstr(as_payment_session_journal_error(done), "deleted") != NULL);
+  }
+  CHECK_RESULT(as_client_create_payment_session_minor(c, pending, 500, "USD", "c-other", &again),
+               AS_RESULT_JOURNAL);
+  CHECK(again == NULL);
+#endif
+  as_payment_session_free(s);
+  as_payment_session_free(done);
+  as_client_free(c);
+  as_client_options_free(o);
+  remove(path);
+  remove(wal);
+  remove(shm);
+  test_remove_dir(dir);
+}
+
 int main(void) {
   base_url = getenv("SIM_BASE_URL");
   ca_file = getenv("SIM_CA_FILE");
@@ -669,6 +737,7 @@ int main(void) {
       {"one client shared by several threads", test_one_client_many_threads},
       {"the log callback gets lines without the terminal id", test_log_callback},
       {"the payment journal: duplicate refused, restart resumes, forget", test_payment_journal},
+      {"the payment journal past its lifetime asks the server", test_journal_past_its_lifetime},
   };
   int failed_tests = 0;
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -17,11 +17,25 @@ namespace Authsignal.Terminal
         /// <param name="statusRaw">The status exactly as the server sent it.</param>
         /// <param name="reference">The POS reference, or null.</param>
         public PaymentSession(string challengeId, PaymentStatus status, string statusRaw, string reference)
+            : this(challengeId, status, statusRaw, reference, null)
+        {
+        }
+
+        /// <summary>
+        /// Makes a session from its parts, with the journal's failure to record it.
+        /// </summary>
+        /// <param name="challengeId">The session's challenge id.</param>
+        /// <param name="status">The status, as understood by this version.</param>
+        /// <param name="statusRaw">The status exactly as the server sent it.</param>
+        /// <param name="reference">The POS reference, or null.</param>
+        /// <param name="journalError">See <see cref="JournalError"/>; null when recorded.</param>
+        public PaymentSession(string challengeId, PaymentStatus status, string statusRaw, string reference, string journalError)
         {
             ChallengeId = challengeId;
             Status = status;
             StatusRaw = statusRaw;
             Reference = reference;
+            JournalError = journalError;
         }
 
         /// <summary>
@@ -42,6 +56,14 @@ namespace Authsignal.Terminal
 
         /// <summary>The POS reference the server returned, or null when it returned none.</summary>
         public string Reference { get; }
+
+        /// <summary>
+        /// Why the client's payment journal could not record this session (for example,
+        /// its file was deleted while the client had it open), or null when it did or
+        /// there is no journal. The session is real, but the journal will not refuse a
+        /// second create for the reference on its own: tell the operator.
+        /// </summary>
+        public string JournalError { get; }
 
         /// <summary>The challenge id and status, for logs (a session holds no secret).</summary>
         /// <returns>For example <c>PaymentSession(ChallengeId=..., Status=Completed)</c>.</returns>

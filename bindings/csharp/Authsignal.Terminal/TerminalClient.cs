@@ -481,7 +481,8 @@ namespace Authsignal.Terminal
                     Utf8.FromNative(NativeMethods.as_payment_session_challenge_id(session)),
                     Enum.IsDefined(typeof(PaymentStatus), status) ? (PaymentStatus)status : PaymentStatus.Unknown,
                     Utf8.FromNative(NativeMethods.as_payment_session_status_str(session)),
-                    Utf8.FromNative(NativeMethods.as_payment_session_reference(session)));
+                    Utf8.FromNative(NativeMethods.as_payment_session_reference(session)),
+                    Utf8.FromNative(NativeMethods.as_payment_session_journal_error(session)));
             }
         }
 

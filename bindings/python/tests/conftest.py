@@ -12,8 +12,10 @@ import json
 import os
 import queue
 import signal
+import ssl
 import subprocess
 import threading
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +35,14 @@ SIMULATOR = Path(os.environ.get("SIM", REPO_ROOT / "target" / "release" / "auths
 class Simulator:
     base_url: str
     ca_file: str
+
+    def stats(self, tid: str) -> dict[str, int]:
+        """What the simulator has received with this exact terminal id: ``creates``,
+        ``gets`` and ``requests``."""
+        request = urllib.request.Request(self.base_url + "/_sim/stats", headers={"x-authsignal-terminal": tid})
+        context = ssl.create_default_context(cafile=self.ca_file)
+        with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+            return {name: int(count) for name, count in json.load(answer)["terminal"].items()}
 
 
 @pytest.fixture(scope="session")

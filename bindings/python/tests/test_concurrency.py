@@ -5,11 +5,8 @@ No test asserts on a duration (the machine's timings are noisy): each checks an 
 
 from __future__ import annotations
 
-import json
-import ssl
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import authsignal_terminal as at
@@ -27,16 +24,6 @@ def test_many_threads_share_one_client(client: at.Client, make_tid) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(pay, range(16)))
     assert statuses == [at.PaymentStatus.COMPLETED] * 16
-
-
-def _requests_seen(simulator: Simulator, tid: str) -> int:
-    """How many requests the simulator has received with this exact terminal id."""
-    request = urllib.request.Request(
-        simulator.base_url + "/_sim/stats", headers={"x-authsignal-terminal": tid}
-    )
-    context = ssl.create_default_context(cafile=simulator.ca_file)
-    with urllib.request.urlopen(request, context=context, timeout=10) as answer:
-        return int(json.load(answer)["terminal"]["requests"])
 
 
 def test_calls_release_the_gil(client: at.Client, simulator: Simulator, make_tid) -> None:
@@ -60,7 +47,7 @@ def test_calls_release_the_gil(client: at.Client, simulator: Simulator, make_tid
         thread.start()
     all_in_flight = False
     while not returned.is_set():
-        seen = _requests_seen(simulator, tid)
+        seen = simulator.stats(tid)["requests"]
         if seen == 4 and not returned.is_set():
             all_in_flight = True
             break

@@ -95,11 +95,19 @@ def test_an_unknown_outcome_blocks_until_the_reference_is_forgotten(
 
 
 def test_the_lifetime_is_settable(simulator: Simulator, tmp_path: Path, make_tid: Callable[..., str]) -> None:
-    tid = make_tid(outcome="PENDING")
+    # Past the lifetime the session is read: still PENDING refuses, FAILED lets go.
+    pending = make_tid(outcome="PENDING")
+    declined = make_tid(outcome="FAILED", polls=0)
     with journal_client(simulator, tmp_path, journal_lifetime=0.05, journal_retention=3600) as client:
-        client.create_payment_session(tid, 5, "USD", "order-short")
+        client.create_payment_session(pending, 5, "USD", "order-short")
+        client.create_payment_session(declined, 5, "USD", "order-declined")
         time.sleep(0.15)
-        client.create_payment_session(tid, 5, "USD", "order-short")
+        with pytest.raises(at.DuplicateReferenceError, match="PENDING on the server"):
+            client.create_payment_session(pending, 5, "USD", "order-short")
+        session = client.create_payment_session(declined, 5, "USD", "order-declined")
+        assert session.journal_error is None
+    assert simulator.stats(pending)["creates"] == 1
+    assert simulator.stats(declined)["creates"] == 2
     with pytest.raises(at.InvalidArgumentError):
         journal_client(simulator, tmp_path, journal_lifetime=7200, journal_retention=60)
 

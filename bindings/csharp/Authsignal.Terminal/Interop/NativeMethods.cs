@@ -38,6 +38,9 @@ namespace Authsignal.Terminal.Interop
         internal static extern IntPtr as_payment_session_reference(PaymentSessionHandle s);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr as_payment_session_journal_error(PaymentSessionHandle s);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void as_payment_session_free(IntPtr s);
 
         // Options.

@@ -102,12 +102,17 @@ class PaymentSession:
         status: the status; ``PaymentStatus.UNKNOWN`` for one this version does not know.
         status_raw: the status exactly as the server sent it, e.g. ``"PENDING"``.
         reference: the POS reference the server returned, or None.
+        journal_error: why the client's payment journal could not record this session
+            (e.g. its file was deleted while the client had it open), or None when it
+            did or there is no journal. The session is real, but the journal will not
+            refuse a second create for the reference on its own: tell the operator.
     """
 
     challenge_id: str
     status: PaymentStatus
     status_raw: str
     reference: str | None
+    journal_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +261,7 @@ def _session_from(ptr: c_void_p) -> PaymentSession:
         status_code = int(lib.as_payment_session_status(ptr))
         status_raw = lib.as_payment_session_status_str(ptr) or b""
         reference = lib.as_payment_session_reference(ptr)
+        journal_error = lib.as_payment_session_journal_error(ptr)
     finally:
         lib.as_payment_session_free(ptr)
     in_range = 0 <= status_code < len(_STATUS_BY_NUMBER)
@@ -265,6 +271,7 @@ def _session_from(ptr: c_void_p) -> PaymentSession:
         status=status,
         status_raw=status_raw.decode("utf-8", "replace"),
         reference=None if reference is None else reference.decode("utf-8", "replace"),
+        journal_error=_text_or_none(journal_error),
     )
 
 

@@ -138,6 +138,7 @@ _declare("as_payment_session_challenge_id", c_char_p, [c_void_p])
 _declare("as_payment_session_status", c_int, [c_void_p])
 _declare("as_payment_session_status_str", c_char_p, [c_void_p])
 _declare("as_payment_session_reference", c_char_p, [c_void_p])
+_declare("as_payment_session_journal_error", c_char_p, [c_void_p])
 _declare("as_payment_session_free", None, [c_void_p])
 
 _declare("as_journal_entry_reference", c_char_p, [c_void_p])
