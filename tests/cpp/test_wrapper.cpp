@@ -349,7 +349,9 @@ void test_payment_journal() {
   std::string challenge_id;
   {
     at::Client client(sim_options().set_journal_path(path));
-    challenge_id = client.create_payment_session_minor(tid, 1250, "USD", "cpp-order-1").challenge_id();
+    at::PaymentSession started = client.create_payment_session_minor(tid, 1250, "USD", "cpp-order-1");
+    challenge_id = started.challenge_id();
+    CHECK(!started.journal_error().has_value());
     EXPECT_ERROR(AS_RESULT_DUPLICATE_REFERENCE,
                  client.create_payment_session_minor(tid, 1250, "USD", "cpp-order-1"));
   }

@@ -69,6 +69,31 @@ namespace Authsignal.Terminal.Tests
         }
 
         [Test]
+        public void AJournalDeletedUnderTheClientIsReportedOnTheSessionAndRefusesTheNextCreate()
+        {
+            string tid = Simulator.Tid("+outcome=COMPLETED+polls=1");
+            using (var client = JournalClient())
+            {
+                var started = client.CreatePaymentSession(tid, 5m, "USD", "cs-deleted");
+                Assert.IsNull(started.JournalError);
+                if (Environment.OSVersion.Platform != PlatformID.Unix)
+                {
+                    return; // Windows does not let an open journal be deleted.
+                }
+                foreach (string suffix in new[] { "", "-wal", "-shm" })
+                {
+                    File.Delete(Path.Combine(folder, "pos.journal" + suffix));
+                }
+                var done = client.WaitPaymentSession(tid, started.ChallengeId, TimeSpan.FromSeconds(30));
+                Assert.AreEqual(PaymentStatus.Completed, done.Status);
+                Assert.IsNotNull(done.JournalError);
+                StringAssert.Contains("deleted", done.JournalError);
+                var e = Assert.Throws<AuthsignalTerminalException>(() => client.CreatePaymentSession(tid, 5m, "USD", "cs-other"));
+                Assert.AreEqual(TerminalResult.Journal, e.Result);
+            }
+        }
+
+        [Test]
         public void AnUnknownOutcomeIsKeptWithoutAChallengeId()
         {
             string tid = Simulator.Tid("+fault=503+on=create+times=1");
