@@ -73,6 +73,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   [ -z "${NEED_I386:-}" ] || $SUDO dpkg --add-architecture i386
-  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # A mirror being synced makes `apt-get update` fail for a minute or two ("File has
+  # unexpected size"): try again, and go on with the lists there are if it keeps failing.
+  # The install is tried again after a fresh update too; only its last failure counts.
+  apt() { DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 "$@"; }
+  for attempt in 1 2 3 4; do
+    apt update -qq && break
+    echo "install-deps: apt-get update failed (attempt $attempt of 4)" >&2
+    [ "$attempt" -eq 4 ] || sleep $((attempt * 20))
+  done
+  for attempt in 1 2 3; do
+    apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null && break
+    [ "$attempt" -lt 3 ] || exit 100
+    echo "install-deps: apt-get install failed (attempt $attempt of 3); updating the lists again" >&2
+    sleep $((attempt * 30))
+    apt update -qq || true
+  done
 fi

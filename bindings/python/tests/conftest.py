@@ -39,7 +39,9 @@ class Simulator:
     def stats(self, tid: str) -> dict[str, int]:
         """What the simulator has received with this exact terminal id: ``creates``,
         ``gets`` and ``requests``."""
-        request = urllib.request.Request(self.base_url + "/_sim/stats", headers={"x-authsignal-terminal": tid})
+        request = urllib.request.Request(
+            self.base_url + "/_sim/stats", headers={"x-authsignal-terminal": tid}
+        )
         context = ssl.create_default_context(cafile=self.ca_file)
         with urllib.request.urlopen(request, context=context, timeout=10) as answer:
             return {name: int(count) for name, count in json.load(answer)["terminal"].items()}

@@ -71,7 +71,9 @@ def test_payment_session_is_a_frozen_dataclass(client: at.Client, make_tid) -> N
         "status",
         "status_raw",
         "reference",
+        "journal_error",
     ]
+    assert session.journal_error is None
 
 
 def test_payment_status_maps_the_c_values() -> None:
