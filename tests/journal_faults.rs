@@ -1,0 +1,427 @@
+//! The payment journal under I/O faults, one call point at a time (RELIABILITY.md, section
+//! 11). A child process (this test binary again, `AS_JFAULT_CHILD` set) opens a client with
+//! a journal, creates a payment for a new reference, finds it, and forgets an older one,
+//! with `tests/journal_faults/iofault.c` preloaded: a shim that counts the file-system
+//! calls made on the journal's files (open, read, write, fsync, fcntl locks, ftruncate,
+//! unlink, mmap of the WAL index) and fails exactly one of them. A first run counts the
+//! calls; then every call point is failed in turn with EIO, ENOSPC and EACCES (enumerated,
+//! not sampled). After each run, without faults:
+//! - the simulator received at most one POST for the reference, and none when the child
+//!   was told the journal failed before the create (`JOURNAL`);
+//! - the journal opens, passes SQLite's integrity check, and holds every record the child
+//!   was told was written (the session of a create answered without `journal_error`, a
+//!   forget that succeeded);
+//! - a second create for the reference is refused when the first one was sent;
+//! - the child neither crashed nor panicked, and kept no descriptor on the journal.
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use authsignal_terminal::{Client, ClientOptions, ErrorKind, PaymentStatus};
+use authsignal_terminal_sim::{Config, Simulator};
+
+const CHILD_ENV: &str = "AS_JFAULT_CHILD";
+const SECRET: &str = "tid_SECRET_jfault_71c2";
+/// The call points the shim knows, in its words.
+const OPS: [&str; 8] = [
+    "open", "read", "write", "fsync", "lock", "truncate", "unlink", "mmap",
+];
+const ERRNOS: [(&str, i32); 3] = [("EIO", 5), ("ENOSPC", 28), ("EACCES", 13)];
+
+fn options_for(base_url: &str, ca_file: Option<&Path>, journal: &Path) -> ClientOptions {
+    let mut options = ClientOptions::new();
+    options.set_base_url(base_url).unwrap();
+    if let Some(ca) = ca_file {
+        options.set_ca_file(ca).unwrap();
+    }
+    options
+        .set_poll_interval(Duration::from_millis(100))
+        .unwrap();
+    options.set_journal_path(journal).unwrap();
+    options
+}
+
+fn kind_name(kind: ErrorKind) -> String {
+    format!("{kind:?}")
+}
+
+/// The child: each step prints one line, `fds N` last; it never panics on purpose.
+#[test]
+fn child_process() {
+    if std::env::var(CHILD_ENV).is_err() {
+        return;
+    }
+    let var = |name: &str| std::env::var(name).unwrap();
+    let ca = std::env::var("AS_JFAULT_CA").ok().map(PathBuf::from);
+    let journal = PathBuf::from(var("AS_JFAULT_PATH"));
+    let options = options_for(&var("AS_JFAULT_BASE_URL"), ca.as_deref(), &journal);
+    let reference = var("AS_JFAULT_REFERENCE");
+    let mut lines = Vec::new();
+    match Client::new(&options) {
+        Err(e) => lines.push(format!("open err {}", kind_name(e.kind()))),
+        Ok(client) => {
+            lines.push("open ok".to_string());
+            match client.create_payment_session(&var("AS_JFAULT_TID"), 5.0, "USD", Some(&reference))
+            {
+                Ok(s) => lines.push(format!(
+                    "create ok {} {}",
+                    s.journal_error().is_some(),
+                    s.challenge_id()
+                )),
+                Err(e) => lines.push(format!(
+                    "create err {} {}",
+                    kind_name(e.kind()),
+                    e.outcome_unknown()
+                )),
+            }
+            match client.find_payment_session(&reference) {
+                Ok(entry) => lines.push(format!(
+                    "find ok {}",
+                    entry.status_raw().unwrap_or("unknown")
+                )),
+                Err(e) => lines.push(format!("find err {}", kind_name(e.kind()))),
+            }
+            match client.forget_reference("old") {
+                Ok(()) => lines.push("forget ok".to_string()),
+                Err(e) => lines.push(format!("forget err {}", kind_name(e.kind()))),
+            }
+        }
+    }
+    // Every descriptor on the journal's files is closed once the client is gone.
+    let mark = journal.parent().unwrap().to_string_lossy().into_owned();
+    let open = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().contains(&mark))
+        .count();
+    lines.push(format!("fds {open}"));
+    println!("{}", lines.join("\n"));
+}
+
+/// Builds the shim once, into this test's temporary folder.
+fn shim() -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/journal_faults/iofault.c");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libiofault.so");
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_string()))
+        .args([
+            "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
+        ])
+        .arg(&out)
+        .arg(&source)
+        .arg("-ldl")
+        .status()
+        .expect("a C compiler runs (cc)");
+    assert!(status.success(), "the shim builds");
+    out
+}
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "as-jfault-{name}-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run of the child did.
+struct Run {
+    lines: BTreeMap<String, Vec<String>>,
+    counts: BTreeMap<String, u64>,
+    fired: bool,
+}
+
+impl Run {
+    fn step(&self, name: &str) -> Option<&[String]> {
+        self.lines.get(name).map(Vec::as_slice)
+    }
+}
+
+struct Setup<'a> {
+    sim: &'a Simulator,
+    shim: &'a Path,
+}
+
+impl Setup<'_> {
+    fn options(&self, journal: &Path) -> ClientOptions {
+        options_for(self.sim.base_url(), self.sim.ca_file(), journal)
+    }
+
+    /// A journal that already holds a final entry for the reference "old".
+    fn journal(&self, dir: &TempDir) -> PathBuf {
+        let journal = dir.0.join("pos.journal");
+        let client = Client::new(&self.options(&journal)).unwrap();
+        let old = format!("{SECRET}_old+outcome=FAILED+polls=0");
+        let s = client
+            .create_payment_session(&old, 1.0, "USD", Some("old"))
+            .unwrap();
+        let done = client
+            .wait_payment_session(&old, s.challenge_id(), Duration::from_secs(10), None)
+            .unwrap();
+        assert_eq!(done.status(), PaymentStatus::Failed);
+        journal
+    }
+
+    /// Runs the child on `journal` with the shim failing `fault` (op, nth, errno).
+    fn child(&self, journal: &Path, tid: &str, fault: Option<(&str, u64, i32)>) -> Run {
+        let dir = journal.parent().unwrap();
+        let counts = dir.with_extension("counts");
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        command
+            .args([
+                "--exact",
+                "child_process",
+                "--nocapture",
+                "--test-threads=1",
+                "--quiet",
+            ])
+            .env(CHILD_ENV, "1")
+            .env("AS_JFAULT_BASE_URL", self.sim.base_url())
+            .env("AS_JFAULT_PATH", journal)
+            .env("AS_JFAULT_TID", tid)
+            .env("AS_JFAULT_REFERENCE", "new")
+            .env("LD_PRELOAD", self.shim)
+            .env("IOFAULT_MARK", dir)
+            .env("IOFAULT_COUNTS", &counts)
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null());
+        if let Some(ca) = self.sim.ca_file() {
+            command.env("AS_JFAULT_CA", ca);
+        }
+        if let Some((op, nth, errno)) = fault {
+            command
+                .env("IOFAULT_OP", op)
+                .env("IOFAULT_NTH", nth.to_string())
+                .env("IOFAULT_ERRNO", errno.to_string());
+        }
+        let out = command.output().expect("the child runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success() && !stderr.contains("panicked"),
+            "{fault:?}: the child failed ({}):\n{stdout}\n{stderr}",
+            out.status
+        );
+        assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+        let mut lines = BTreeMap::new();
+        for line in stdout.lines() {
+            let mut words = line.split_whitespace().map(str::to_string);
+            if let Some(step) = words.next() {
+                if ["open", "create", "find", "forget", "fds"].contains(&step.as_str()) {
+                    lines.insert(step, words.collect());
+                }
+            }
+        }
+        let text = std::fs::read_to_string(&counts).expect("the shim wrote its counts");
+        let _ = std::fs::remove_file(&counts);
+        let mut counted = BTreeMap::new();
+        let mut fired = false;
+        for line in text.lines() {
+            let (name, n) = line.split_once(' ').unwrap();
+            let n: u64 = n.parse().unwrap();
+            if name == "fired" {
+                fired = n == 1;
+            } else {
+                counted.insert(name.to_string(), n);
+            }
+        }
+        Run {
+            lines,
+            counts: counted,
+            fired,
+        }
+    }
+}
+
+/// Checks one faulted run against the journal's rules; returns a word for the tally.
+fn check_run(setup: &Setup<'_>, journal: &Path, tid: &str, run: &Run, what: &str) -> &'static str {
+    let step = |name: &str| run.step(name).unwrap_or(&[]);
+    assert_eq!(
+        step("fds"),
+        ["0"],
+        "{what}: the child kept a descriptor on the journal"
+    );
+    let creates = setup.sim.terminal_stats(tid).creates;
+    assert!(creates <= 1, "{what}: {creates} POSTs for one reference");
+    let opened = step("open") == ["ok"];
+    let create = step("create");
+    if !opened {
+        assert_eq!(
+            step("open"),
+            ["err", "Journal"],
+            "{what}: opening failed otherwise"
+        );
+        assert_eq!(creates, 0, "{what}: sent without a journal");
+    }
+    if opened {
+        match create.first().map(String::as_str) {
+            Some("ok") => assert_eq!(creates, 1, "{what}"),
+            Some("err") => {
+                // Only the journal can fail here, and then before anything is sent.
+                assert_eq!(create[1], "Journal", "{what}: {create:?}");
+                assert_eq!(
+                    creates, 0,
+                    "{what}: a create refused by its journal was sent"
+                );
+            }
+            _ => panic!("{what}: no create line"),
+        }
+        for name in ["find", "forget"] {
+            let line = step(name);
+            if line.first().map(String::as_str) == Some("err") {
+                assert!(
+                    line[1] == "Journal" || (name == "find" && line[1] == "NotFound"),
+                    "{what}: {name} failed with {line:?}"
+                );
+            }
+        }
+    }
+    // Reopened without faults: a consistent journal holding what was reported written.
+    let connection = rusqlite::Connection::open(journal).unwrap();
+    let integrity: String = connection
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok", "{what}");
+    drop(connection);
+    let client = Client::new(&setup.options(journal))
+        .unwrap_or_else(|e| panic!("{what}: the journal does not reopen: {}", e.message()));
+    if create.first().map(String::as_str) == Some("ok") {
+        let entry = client.find_payment_session("new");
+        if create[1] == "false" {
+            let entry = entry.unwrap_or_else(|e| {
+                panic!("{what}: a create reported written is gone: {}", e.message())
+            });
+            assert_eq!(entry.challenge_id(), Some(create[2].as_str()), "{what}");
+            assert_eq!(entry.status(), Some(PaymentStatus::Pending), "{what}");
+        }
+    }
+    if step("forget") == ["ok"] {
+        assert_eq!(
+            client.find_payment_session("old").unwrap_err().kind(),
+            ErrorKind::NotFound,
+            "{what}: a forget reported done came back"
+        );
+    }
+    // The next create for the reference: refused once one was sent.
+    let again = client.create_payment_session(tid, 5.0, "USD", Some("new"));
+    let after = setup.sim.terminal_stats(tid).creates;
+    if creates == 1 {
+        let e = again.expect_err("a second create after a sent one is refused");
+        assert_eq!(
+            e.kind(),
+            ErrorKind::DuplicateReference,
+            "{what}: {}",
+            e.message()
+        );
+        assert_eq!(after, 1, "{what}");
+        if create.get(1).map(String::as_str) == Some("true") {
+            "sent, not recorded"
+        } else {
+            "sent, recorded"
+        }
+    } else {
+        match again {
+            Ok(_) => {
+                assert_eq!(after, 1, "{what}");
+                "refused, retry went"
+            }
+            // A commit whose fsync failed may still be in the WAL when it is reopened:
+            // the reference is then blocked as of unknown outcome, the safe direction.
+            Err(e) if e.kind() == ErrorKind::DuplicateReference => {
+                assert_eq!(after, 0, "{what}");
+                "refused, then blocked"
+            }
+            Err(e) => panic!("{what}: the retry failed: {}", e.message()),
+        }
+    }
+}
+
+#[test]
+fn every_journal_call_point_fails_safely_with_eio_enospc_and_eacces() {
+    let sim = Simulator::start(Config::default()).expect("the simulator starts");
+    let shim = shim();
+    let setup = Setup {
+        sim: &sim,
+        shim: &shim,
+    };
+    // The calls one round makes, without faults.
+    let dir = TempDir::new("count");
+    let journal = setup.journal(&dir);
+    let tid = format!("{SECRET}_count+outcome=COMPLETED+polls=0");
+    let counted = setup.child(&journal, &tid, None);
+    assert!(!counted.fired);
+    assert_eq!(counted.step("create").unwrap()[0], "ok");
+    assert_eq!(
+        check_run(&setup, &journal, &tid, &counted, "no fault"),
+        "sent, recorded"
+    );
+    drop(dir);
+    for op in ["open", "read", "write", "fsync", "lock"] {
+        assert!(
+            counted.counts[op] > 0,
+            "the shim sees the journal's {op} calls"
+        );
+    }
+    // Every call point with every errno, run by a few threads at once: a run mostly
+    // waits (on the network, or on SQLite's busy timeout after a failed lock call).
+    let mut runs = Vec::new();
+    for op in OPS {
+        for nth in 1..=counted.counts[op] {
+            for (errno_name, errno) in ERRNOS {
+                runs.push((op, nth, errno_name, errno));
+            }
+        }
+    }
+    let points = runs.len() / ERRNOS.len();
+    let n = runs.len();
+    let next = AtomicUsize::new(0);
+    let tally: Mutex<BTreeMap<&str, u64>> = Mutex::new(BTreeMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&(op, nth, errno_name, errno)) = runs.get(i) else {
+                    break;
+                };
+                let what = format!("{op} #{nth} {errno_name}");
+                let dir = TempDir::new("run");
+                let journal = setup.journal(&dir);
+                let tid = format!("{SECRET}_{i}+outcome=COMPLETED+polls=0");
+                let run = setup.child(&journal, &tid, Some((op, nth, errno)));
+                let word = check_run(&setup, &journal, &tid, &run, &what);
+                let word = if run.fired { word } else { "not reached" };
+                *tally.lock().unwrap().entry(word).or_default() += 1;
+            });
+        }
+    });
+    let tally = tally.into_inner().unwrap();
+    let counts: Vec<String> = OPS
+        .iter()
+        .map(|op| format!("{op} {}", counted.counts[*op]))
+        .collect();
+    println!(
+        "journal faults: {points} call points ({}) x {} errnos = {n} runs: {tally:?}",
+        counts.join(", "),
+        ERRNOS.len()
+    );
+    assert!(n >= 3 * 10, "too few call points seen: {counts:?}");
+}
