@@ -813,7 +813,7 @@ fn forget(g: &Global, client: &Client, reference: &str, yes: bool) -> Result<Out
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
             format!(
-                "The journal has {what} for reference \"{shown}\".\nForget it only once the \
+                "Reference \"{shown}\" in the journal: {what}.\nForget it only once the \
                  shop has checked the terminal and the payment and is sure nothing was \
                  charged: the next pay for this reference will be sent.\nForget it? Type yes: "
             )

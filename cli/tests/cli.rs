@@ -1778,3 +1778,62 @@ fn amounts_are_plain_decimals_shown_with_the_currencys_digits() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown unit"), "{}", run.stderr);
 }
+
+/// Issue 24, 1: at a terminal (a pseudo-terminal made by util-linux's `script`), `forget`
+/// asks, and forgets only on "yes".
+#[cfg(target_os = "linux")]
+#[test]
+fn forget_asks_at_a_terminal() {
+    use std::io::Write;
+    let sim = sim();
+    let dir = temp_dir("forget-tty");
+    let journal = dir.join("pos.journal").display().to_string();
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.clone()]);
+    let dropped = id("+fault=drop+on=create");
+    let pay = with(
+        &base,
+        &[
+            "pay",
+            "--minor",
+            "100",
+            "--currency",
+            "USD",
+            "--reference",
+            "order-tty",
+        ],
+    );
+    assert_eq!(cli(&pay, &[("AUTHSIGNAL_TERMINAL_ID", &dropped)]).code, 5);
+    let line = format!(
+        "{} {} forget --reference order-tty",
+        env!("CARGO_BIN_EXE_authsignal-terminal"),
+        base.join(" ")
+    );
+    for (answer, code) in [("no", 2), ("yes", 0)] {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for name in CLEARED {
+            cmd.env_remove(name);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux's script runs");
+        writeln!(child.stdin.take().unwrap(), "{answer}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(code), "{answer}: {text}");
+        assert!(text.contains("Forget it? Type yes"), "{text}");
+        // Still refused after "no"; sent after "yes".
+        let run = cli(&pay, &[("AUTHSIGNAL_TERMINAL_ID", &dropped)]);
+        assert_eq!(
+            run.code,
+            if answer == "no" { 10 } else { 5 },
+            "{}",
+            run.stdout
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
