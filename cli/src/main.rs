@@ -400,6 +400,8 @@ fn not_the_terminal_id(what: &str, value: &str, id: Option<&str>) -> Result<(), 
 struct SoFar {
     command: &'static str,
     json: bool,
+    /// Nothing to protect yet (no create, no wait): the first Ctrl-C ends the program.
+    stop_at_once: bool,
     /// A create is on its way: its outcome is unknown until it answers.
     creating: bool,
     challenge_id: Option<String>,
@@ -418,8 +420,9 @@ fn so_far(update: impl FnOnce(&mut SoFar)) {
 }
 
 /// Counts Ctrl-C presses. The first cancels the wait (during a create, which cannot be
-/// stopped without losing its answer, it says so at once and the create goes on); the
-/// second ends the program, printing what is known so far (with `--json`, one object).
+/// stopped without losing its answer, it says so at once and the create goes on), or
+/// ends the program when there is nothing to wait for; the second ends the program. The
+/// program ends printing what is known so far (with `--json`, one object).
 fn install_ctrl_c(token: CancelToken) {
     let presses = Arc::new(AtomicU32::new(0));
     let result = ctrlc::set_handler(move || {
@@ -428,7 +431,7 @@ fn install_ctrl_c(token: CancelToken) {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
             .unwrap_or_default();
-        if presses.fetch_add(1, Ordering::AcqRel) == 0 {
+        if presses.fetch_add(1, Ordering::AcqRel) == 0 && !state.stop_at_once {
             token.cancel();
             if state.creating {
                 err(
@@ -625,6 +628,13 @@ fn escape_lines(text: &str) -> String {
 
 fn run(cli: &Cli) -> Result<Outcome, Stop> {
     let g = &cli.global;
+    let token = CancelToken::new();
+    so_far(|s| {
+        s.command = cli.command.name();
+        s.json = g.json;
+        s.stop_at_once = true;
+    });
+    install_ctrl_c(token.clone());
     if g.terminal_id.is_some() {
         return Err(Stop::usage(format!(
             "--terminal-id is refused: a terminal id on the command line is visible to every user of this machine (ps, shell history). Set {TERMINAL_ID_VAR} or use --terminal-id-file PATH"
@@ -653,6 +663,10 @@ fn run(cli: &Cli) -> Result<Outcome, Stop> {
         Command::Forget { reference, .. } => not_the_terminal_id("--reference", reference, id)?,
         Command::Doctor => {}
     }
+    let money = match &cli.command {
+        Command::Pay(pay) => Some(pay_money(pay)?),
+        _ => None,
+    };
     let (options, sources) = client_options(g)?;
     let client = Client::new(&options)?;
     match &cli.command {
@@ -660,7 +674,8 @@ fn run(cli: &Cli) -> Result<Outcome, Stop> {
         Command::Forget { reference, yes } => forget(g, &client, reference, *yes),
         Command::Pay(pay) => {
             let id = required(terminal_id)?;
-            pay_command(g, &client, &id, pay)
+            let money = money.ok_or_else(|| Stop::usage("--amount or --minor is required"))?;
+            pay_command(g, &client, &id, pay, money, &token)
         }
         Command::Get { challenge_id } => {
             let id = required(terminal_id)?;
@@ -675,14 +690,11 @@ fn run(cli: &Cli) -> Result<Outcome, Stop> {
             timeout,
         } => {
             let id = required(terminal_id)?;
-            let token = CancelToken::new();
             so_far(|s| {
-                s.command = "wait";
-                s.json = g.json;
+                s.stop_at_once = false;
                 s.challenge_id = Some(challenge_id.clone());
                 s.check = Some(command_line(g, &["wait", challenge_id]));
             });
-            install_ctrl_c(token.clone());
             let progress = Progress::start(!g.json);
             let result = client.wait_payment_session(&id, challenge_id, *timeout, Some(&token));
             progress.finish();
@@ -902,8 +914,14 @@ fn pay_money(pay: &Pay) -> Result<Money, Stop> {
     }
 }
 
-fn pay_command(g: &Global, client: &Client, id: &str, pay: &Pay) -> Result<Outcome, Stop> {
-    let money = pay_money(pay)?;
+fn pay_command(
+    g: &Global,
+    client: &Client,
+    id: &str,
+    pay: &Pay,
+    money: Money,
+    token: &CancelToken,
+) -> Result<Outcome, Stop> {
     let reference = pay.reference.as_deref().filter(|r| !r.is_empty());
     let mut shown = Shown {
         amount: Some(shown_amount(&money)),
@@ -911,16 +929,13 @@ fn pay_command(g: &Global, client: &Client, id: &str, pay: &Pay) -> Result<Outco
         reference: reference.map(str::to_string),
         ..Shown::default()
     };
-    let token = CancelToken::new();
     so_far(|s| {
-        s.command = "pay";
-        s.json = g.json;
+        s.stop_at_once = false;
         s.creating = true;
         s.reference = shown.reference.clone();
         s.amount = shown.amount.clone();
         s.currency = shown.currency.clone();
     });
-    install_ctrl_c(token.clone());
     let created = client.create(id, money, reference);
     let session = match created {
         Ok(session) => session,
@@ -955,7 +970,7 @@ fn pay_command(g: &Global, client: &Client, id: &str, pay: &Pay) -> Result<Outco
         return Ok(finish("pay", g, Ok(session), &shown));
     }
     let progress = Progress::start(!g.json);
-    let result = client.wait_payment_session(id, &challenge_id, pay.wait, Some(&token));
+    let result = client.wait_payment_session(id, &challenge_id, pay.wait, Some(token));
     progress.finish();
     match result {
         Err(e) if Outcome::of_error(&e) == Outcome::Interrupted => {

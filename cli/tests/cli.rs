@@ -1407,6 +1407,18 @@ fn two_ctrl_c_still_print_one_json_object() {
     assert_eq!(objects.len(), 1, "{}", run.stdout);
     assert_eq!(objects[0]["outcome"], "INTERRUPTED");
     assert!(objects[0]["challenge_id"].is_string(), "{}", run.stdout);
+
+    // A read has nothing to protect: one Ctrl-C ends it, still with one object.
+    let child = spawn(
+        &with(&base, &["get", "abc", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &slow)],
+    );
+    wait_until("the read was sent", || sim.terminal_stats(&slow).gets > 0);
+    interrupt(&child);
+    let run = finish(&["get (Ctrl-C)"], child.wait_with_output().unwrap());
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["command"], "get");
+    assert_eq!(run.json()["outcome"], "INTERRUPTED");
 }
 
 /// Issue 22, 7 and issue 24, 6: every journal failure is JOURNAL (exit 11) with a
