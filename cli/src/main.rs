@@ -1106,13 +1106,14 @@ fn finish(
         }
         json
     };
-    let journal_warning = |journal_error: Option<&str>| {
+    let journal_warning = |journal_error: Option<&str>, challenge_id: &str| {
         if let Some(message) = journal_error.or(shown.journal_error.as_deref()) {
             err(&format!(
                 "authsignal-terminal: JOURNAL: {}\nThe payment's status above is real, but the \
                  journal did not record it, so the journal would not refuse another pay for \
-                 this reference: do not pay for it again before checking it (get/wait).",
-                escape(message)
+                 this reference: do not pay for it again before checking it: {}",
+                escape(message),
+                command_line(g, &["get", challenge_id])
             ));
         }
     };
@@ -1141,7 +1142,7 @@ fn finish(
                         "{status}: {what} (challenge id {}{reference})",
                         session.challenge_id()
                     ));
-                    journal_warning(session.journal_error());
+                    journal_warning(session.journal_error(), session.challenge_id());
                 }
             });
             outcome
@@ -1173,7 +1174,9 @@ fn finish(
                     for line in &shown.advice {
                         out(line);
                     }
-                    journal_warning(None);
+                    if let Some(session) = &session {
+                        journal_warning(None, session.challenge_id());
+                    }
                 }
             });
             outcome
