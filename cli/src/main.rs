@@ -572,7 +572,7 @@ fn usage_error(mut e: clap::Error, args: &[OsString]) -> ExitCode {
     for t in typed {
         text = text.replace(&t, &shown_value(&t));
     }
-    let text = escape_lines(&text);
+    let text = output::escape_lines(&text);
     if args.iter().any(|a| a == "--json") {
         let command = args
             .iter()
@@ -619,11 +619,6 @@ fn known_names() -> Vec<String> {
         add(sub);
     }
     names
-}
-
-/// Escapes control characters inside each line of a multi-line text of ours.
-fn escape_lines(text: &str) -> String {
-    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
 fn run(cli: &Cli) -> Result<Outcome, Stop> {

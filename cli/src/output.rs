@@ -176,6 +176,11 @@ pub fn escape(text: &str) -> String {
     shown
 }
 
+/// [`escape`] for a text of several lines: each line escaped, the line breaks kept.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// The Unicode controls that reorder text on display (Trojan Source).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -254,9 +259,10 @@ impl Style {
         }
     }
 
-    /// The diagnosis's text with each line's verdict coloured.
+    /// The diagnosis's text with each line's verdict coloured, and control characters
+    /// inside a line (a hostile server's certificate names them) escaped.
     pub fn diagnosis(&self, report: &Report) -> String {
-        let mut text = report.to_text();
+        let mut text = escape_lines(&report.to_text());
         if self.colour {
             for (verdict, code) in [
                 (Verdict::Ok, "32"),
@@ -312,5 +318,20 @@ impl Progress {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape("order-42 ✓"), "order-42 ✓");
+        assert_eq!(escape("a\nb\r\tc"), r"a\nb\r\tc");
+        assert_eq!(escape("\x1b]0;title\x07"), r"\u{1b}]0;title\u{7}");
+        assert_eq!(escape("\u{9b}31m"), r"\u{9b}31m");
+        assert_eq!(escape("\u{202e}txt"), r"\u{202e}txt");
+        assert_eq!(escape_lines("one\x1b\ntwo\n"), "one\\u{1b}\ntwo\n");
     }
 }
