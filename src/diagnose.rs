@@ -269,11 +269,24 @@ impl Report {
                 text.push_str(&format!("         fix: {fix}\n"));
             }
         }
-        text.push_str(if self.passed {
-            "No problem found. No payment was started.\n"
+        let skipped: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Skipped)
+            .map(|c| c.name)
+            .collect();
+        if !self.passed {
+            text.push_str("At least one check failed (see fix above). No payment was started.\n");
+        } else if skipped.is_empty() {
+            text.push_str("No problem found. No payment was started.\n");
         } else {
-            "At least one check failed (see fix above). No payment was started.\n"
-        });
+            // A skipped check is not a pass: say what was not checked.
+            text.push_str(&format!(
+                "No check failed, but not everything was checked (skipped: {}), so this does \
+                 not show that payments will work. No payment was started.\n",
+                skipped.join(", ")
+            ));
+        }
         text
     }
 

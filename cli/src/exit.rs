@@ -30,8 +30,13 @@ pub enum Outcome {
     /// The payment journal (`--journal`) refused a second create for this reference: an
     /// earlier attempt is pending, paid, or of unknown outcome. Nothing was sent.
     DuplicateReference = 10,
-    /// The payment journal could not be opened or written. Nothing was sent.
+    /// The payment journal could not be opened, read or written. Nothing was sent. (A
+    /// journal that fails after the payment was sent does not change the exit code: it
+    /// is the payment's, and the failure is reported beside it.)
     Journal = 11,
+    /// `doctor`: no check failed, but at least one was skipped (no terminal id given),
+    /// so it cannot say that payments will work.
+    Incomplete = 12,
     /// Ctrl-C stopped the command.
     Interrupted = 130,
 }
@@ -56,6 +61,7 @@ impl Outcome {
             Outcome::Internal => "INTERNAL",
             Outcome::DuplicateReference => "DUPLICATE_REFERENCE",
             Outcome::Journal => "JOURNAL",
+            Outcome::Incomplete => "INCOMPLETE",
             Outcome::Interrupted => "INTERRUPTED",
         }
     }
@@ -99,9 +105,10 @@ impl Outcome {
 /// The table `--help` ends with (README.md has the same).
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes (a POS script can branch on them without reading the output):
-    0    COMPLETED: the payment went through (doctor: no check failed)
+    0    COMPLETED: the payment went through (doctor: every check passed;
+         forget: the reference is forgotten, or the journal did not know it)
     1    FAILED: the payment was declined or failed
-    2    invalid usage or input (nothing was sent)
+    2    invalid usage or input (nothing was sent; forget: not confirmed)
     3    EXPIRED: nobody acted on the terminal in time
     4    PENDING: still pending when the wait ended; wait again
     5    outcome unknown: the payment may have started; the terminal may be
@@ -111,6 +118,12 @@ Exit codes (a POS script can branch on them without reading the output):
     8    server error: the server answered with an error or an unusable answer
     9    internal error (a bug; please report it)
    10    duplicate reference: with --journal, an earlier payment for this
-         reference is pending, paid or of unknown outcome; nothing was sent
-   11    journal: the --journal file could not be opened or written; nothing was sent
+         reference is pending, paid or of unknown outcome; nothing was sent.
+         Check it with get/wait and the same --journal (forget: refused, the
+         reference is paid)
+   11    journal: the --journal file could not be opened, read or written;
+         nothing was sent. A journal that fails once the payment was sent (its
+         file deleted or replaced meanwhile) keeps the payment's exit code and
+         is reported beside it (stderr; --json: journal_error)
+   12    doctor: no check failed, but one was skipped (no terminal id given)
   130    stopped with Ctrl-C";

@@ -3,7 +3,7 @@
 //! and the terminal id never printed, never sent as a create by `doctor`.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -258,6 +258,7 @@ fn pay_json_has_the_documented_fields() {
         "currency",
         "error",
         "exit_code",
+        "journal_error",
         "outcome",
         "reference",
         "status",
@@ -272,6 +273,7 @@ fn pay_json_has_the_documented_fields() {
     assert_eq!(json["amount"], "12.50");
     assert_eq!(json["currency"], "USD");
     assert!(json["error"].is_null());
+    assert!(json["journal_error"].is_null());
     assert!(
         run.stderr.is_empty(),
         "--json prints nothing else: {}",
@@ -592,10 +594,20 @@ fn doctor_against_the_simulator_passes_and_never_creates() {
     assert!(run.stdout.contains("No payment was started."));
     assert_eq!(sim.terminal_stats(&tid).creates, 0);
 
-    // Without a terminal id, that check is skipped and the rest still pass.
+    // Without a terminal id, that check is skipped: the rest pass, but a skipped check
+    // is not a pass (issue 24, 2): exit 12, and the text says so.
     let run = cli(&with(&base, &["doctor", "--json"]), &[]);
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 12);
+    assert_eq!(run.json()["outcome"], "INCOMPLETE");
     assert_eq!(check(&run.json(), "terminal_id")["verdict"], "skipped");
+    let run = cli(&with(&base, &["doctor"]), &[]);
+    assert_eq!(run.code, 12);
+    assert!(!run.stdout.contains("No problem found"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("skipped: terminal_id"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -838,9 +850,13 @@ fn ctrl_c_stops_the_wait_and_says_how_to_check() {
         "{}",
         run.stderr
     );
-    assert!(run
-        .stderr
-        .contains(&format!("authsignal-terminal wait {challenge}")));
+    // The advice carries the options the tool was run with (issue 22, 2).
+    let advice = format!(
+        "authsignal-terminal --base-url {} --ca-file {} wait {challenge}",
+        sim.base_url(),
+        sim.ca_file().unwrap().display()
+    );
+    assert!(run.stderr.contains(&advice), "{}", run.stderr);
     assert_eq!(sim.terminal_stats(&tid).creates, 1);
 }
 
@@ -964,5 +980,884 @@ fn pay_with_a_journal_never_charges_one_reference_twice() {
     );
     assert_eq!(run.code, 11, "{}", run.stdout);
     assert!(!run.stdout.contains(&tid) && !run.stderr.contains(&tid));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- Issues 22 and 24: the journal and the tool at their edges ----
+
+/// Runs the binary with arguments that need not be UTF-8.
+#[cfg(unix)]
+fn cli_os(args: &[std::ffi::OsString], env: &[(&str, &str)]) -> Run {
+    let mut cmd = command(&[], env);
+    cmd.args(args);
+    let out = cmd.output().unwrap();
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    finish(&shown, out)
+}
+
+/// Starts the binary with stdout and stderr piped.
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    command(args, env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Polls `done` until it holds (a bound of about a minute only so that a failure fails instead of hanging).
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..1200 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("never happened: {what}");
+}
+
+#[cfg(unix)]
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Everything a child wrote on stderr so far, read by a thread of its own.
+fn watch_stderr(child: &mut std::process::Child) -> std::sync::Arc<std::sync::Mutex<String>> {
+    use std::io::Read;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().unwrap();
+    let writer = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 1024];
+        while let Ok(n) = stderr.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            writer
+                .lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    });
+    seen
+}
+
+/// The journal's entry for `reference`, as the library reads it.
+fn journal_entry(journal: &str, reference: &str) -> authsignal_terminal::JournalEntry {
+    let mut options = authsignal_terminal::ClientOptions::new();
+    options.set_journal_path(journal).unwrap();
+    authsignal_terminal::Client::new(&options)
+        .unwrap()
+        .find_payment_session(reference)
+        .unwrap()
+}
+
+/// Moves every entry of a journal an hour into the past: far beyond the CLI's lifetime.
+fn age_journal(journal: &str) {
+    let db = rusqlite::Connection::open(journal).unwrap();
+    db.execute(
+        "UPDATE payments SET created_ms = created_ms - 3600000, updated_ms = updated_ms - 3600000",
+        [],
+    )
+    .unwrap();
+}
+
+/// Issue 22, 1: an entry that is not final never lets `pay` through on age alone.
+#[test]
+fn a_journal_entry_that_is_not_final_never_expires_into_a_second_charge() {
+    let sim = sim();
+    let dir = temp_dir("no-expiry");
+    let journal = dir.join("pos.journal").display().to_string();
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.clone()]);
+    let pay = |tid: &str, reference: &str| {
+        cli(
+            &with(
+                &base,
+                &[
+                    "pay",
+                    "--minor",
+                    "100",
+                    "--currency",
+                    "USD",
+                    "--reference",
+                    reference,
+                    "--no-wait",
+                ],
+            ),
+            &[("AUTHSIGNAL_TERMINAL_ID", tid)],
+        )
+    };
+    // Still PENDING on the server an hour later: the CLI asks it, and refuses.
+    let pending = id("+outcome=PENDING");
+    assert_eq!(pay(&pending, "order-old-1").code, 4);
+    age_journal(&journal);
+    let gets = sim.terminal_stats(&pending).gets;
+    let again = pay(&pending, "order-old-1");
+    assert_eq!(again.code, 10, "{}{}", again.stdout, again.stderr);
+    assert_eq!(sim.terminal_stats(&pending).creates, 1, "one POST");
+    assert_eq!(
+        sim.terminal_stats(&pending).gets,
+        gets + 1,
+        "the server was asked"
+    );
+    // A create whose answer never came: nothing to ask; refused until forgotten.
+    let dropped = id("+fault=drop+on=create");
+    assert_eq!(pay(&dropped, "order-old-2").code, 5);
+    age_journal(&journal);
+    let again = pay(&dropped, "order-old-2");
+    assert_eq!(again.code, 10, "{}{}", again.stdout, again.stderr);
+    assert_eq!(sim.terminal_stats(&dropped).creates, 1, "one POST");
+    // Its advice names only safe steps, with the same journal.
+    assert!(
+        again.stdout.contains(&format!(
+            "--journal {journal} forget --reference order-old-2"
+        )),
+        "{}",
+        again.stdout
+    );
+    assert!(!again.stdout.contains(" after "), "{}", again.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 22, 2: the advice after Ctrl-C carries the options; following it records the
+/// outcome in the journal, and the reference is then refused as paid: one POST.
+#[cfg(unix)]
+#[test]
+fn following_the_ctrl_c_advice_records_the_outcome_in_the_journal() {
+    let sim = sim();
+    let dir = temp_dir("advice");
+    let journal = dir.join("pos.journal").display().to_string();
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.clone()]);
+    // PENDING for the first four reads, then COMPLETED.
+    let tid = id("+polls=4");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    let pay_args = with(
+        &base,
+        &[
+            "pay",
+            "--minor",
+            "100",
+            "--currency",
+            "USD",
+            "--reference",
+            "order-advice",
+            "--json",
+        ],
+    );
+    let child = spawn(&pay_args, &env);
+    wait_until("the wait began", || sim.terminal_stats(&tid).gets > 0);
+    interrupt(&child);
+    let run = finish(&["pay (Ctrl-C)"], child.wait_with_output().unwrap());
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.stderr);
+    let challenge = run.json()["challenge_id"].as_str().unwrap().to_string();
+    let advice = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Check the outcome with: "))
+        .unwrap_or_else(|| panic!("advice in {}", run.stderr))
+        .to_string();
+    assert!(
+        advice.contains(&format!("--journal {journal}")) && advice.ends_with(&challenge),
+        "{advice}"
+    );
+    assert!(!advice.contains('\''), "plain words here: {advice}");
+    let words: Vec<&str> = advice.split(' ').collect();
+    assert_eq!(words[0], "authsignal-terminal");
+    let run = cli(&words[1..], &env);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("COMPLETED"), "{}", run.stdout);
+    assert_eq!(
+        journal_entry(&journal, "order-advice").status(),
+        Some(authsignal_terminal::PaymentStatus::Completed),
+        "the wait recorded what it learned"
+    );
+    let again = cli(&pay_args, &env);
+    assert_eq!(again.code, 10, "{}", again.stdout);
+    assert_eq!(again.json()["outcome"], "DUPLICATE_REFERENCE");
+    assert_eq!(sim.terminal_stats(&tid).creates, 1, "one POST");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 22, 3: a journal deleted while `pay` waits is reported, in text and JSON; the
+/// exit code stays the payment's (it is real: exit 11 would say nothing was sent).
+#[cfg(unix)]
+#[test]
+fn a_journal_deleted_while_pay_runs_is_reported() {
+    let sim = sim();
+    for json in [true, false] {
+        let dir = temp_dir(&format!("deleted-{json}"));
+        let journal = dir.join("pos.journal");
+        let mut base = sim_args(&sim);
+        base.extend(["--journal".to_string(), journal.display().to_string()]);
+        // PENDING for three reads (the file is deleted after the first), then COMPLETED.
+        let tid = id(&format!("+polls={}", 3 + u8::from(json)));
+        let mut args = with(
+            &base,
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--reference",
+                "order-deleted",
+            ],
+        );
+        if json {
+            args.push("--json");
+        }
+        let child = spawn(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+        wait_until("the wait began", || sim.terminal_stats(&tid).gets > 0);
+        std::fs::remove_file(&journal).unwrap();
+        let run = finish(
+            &["pay (journal deleted)"],
+            child.wait_with_output().unwrap(),
+        );
+        assert_eq!(
+            run.code, 0,
+            "the payment's code: {}{}",
+            run.stdout, run.stderr
+        );
+        if json {
+            let json = run.json();
+            assert_eq!(json["status"], "COMPLETED");
+            assert!(json["error"].is_null());
+            let message = json["journal_error"].as_str().unwrap();
+            assert!(message.contains("was deleted"), "{message}");
+        } else {
+            assert!(run.stdout.starts_with("COMPLETED"), "{}", run.stdout);
+            assert!(
+                run.stderr.contains("JOURNAL: ") && run.stderr.contains("was deleted"),
+                "{}",
+                run.stderr
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// Issue 22, 4: a closed stdout or stderr (`pay … | head -c1`) loses the text, never
+/// turns a payment into a crash: the exit code is the payment's.
+#[test]
+fn a_closed_stdout_or_stderr_keeps_the_payments_exit_code() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    for json in [false, true] {
+        for close_stdout in [true, false] {
+            let mut args = with(&base, &["pay", "--minor", "100", "--currency", "USD"]);
+            if json {
+                args.push("--json");
+            }
+            let mut child = spawn(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+            let kept = if close_stdout {
+                drop(child.stdout.take());
+                child
+                    .stderr
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read>)
+            } else {
+                drop(child.stderr.take());
+                child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read>)
+            };
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut kept.unwrap(), &mut text).unwrap();
+            let status = child.wait().unwrap();
+            assert_eq!(
+                status.code(),
+                Some(0),
+                "json {json}, stdout closed {close_stdout}: {text}"
+            );
+            assert!(
+                !text.contains("panicked") && !text.contains(SECRET),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// Issue 22, 5 and 8: an argument that is not UTF-8 is a usage error, and a value typed
+/// for --terminal-id is refused without being echoed.
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_are_usage_errors() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let bad = |prefix: &str| OsString::from_vec([prefix.as_bytes(), b"\xff"].concat());
+    let tid = id("");
+    for (args, json) in [
+        (vec!["get".into(), bad("x")], false),
+        (vec!["--json".into(), "get".into(), bad("x")], true),
+        (
+            vec![
+                "--terminal-id".into(),
+                bad(&tid),
+                "get".into(),
+                "abc".into(),
+            ],
+            false,
+        ),
+        (
+            vec![
+                "pay".into(),
+                "--minor".into(),
+                "100".into(),
+                "--currency".into(),
+                "USD".into(),
+                "--reference".into(),
+                bad(&tid),
+                "--json".into(),
+            ],
+            true,
+        ),
+    ] {
+        let run = cli_os(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        if json {
+            assert_eq!(run.json()["outcome"], "USAGE");
+        }
+    }
+    let refused = cli_os(
+        &[
+            "--terminal-id".into(),
+            bad(&tid),
+            "get".into(),
+            "abc".into(),
+        ],
+        &[],
+    );
+    assert!(
+        refused.stderr.contains("--terminal-id is refused"),
+        "{}",
+        refused.stderr
+    );
+}
+
+/// Issue 22, 6 and issue 24, 8: Ctrl-C during the create says at once that it waits for
+/// the answer; a second one ends the program with one JSON object saying the outcome is
+/// unknown. Two during the wait: one JSON object, with the challenge id.
+#[cfg(unix)]
+#[test]
+fn two_ctrl_c_still_print_one_json_object() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let args = with(
+        &base,
+        &[
+            "pay",
+            "--minor",
+            "100",
+            "--currency",
+            "USD",
+            "--reference",
+            "order-2x",
+            "--json",
+        ],
+    );
+    // The create's answer is held for 2 minutes: both Ctrl-C come while it is on its way.
+    let slow = id("+delay=120000");
+    let mut child = spawn(&args, &[("AUTHSIGNAL_TERMINAL_ID", &slow)]);
+    let stderr = watch_stderr(&mut child);
+    wait_until("the create was sent", || {
+        sim.terminal_stats(&slow).creates > 0
+    });
+    interrupt(&child);
+    wait_until("the first Ctrl-C is answered", || {
+        stderr
+            .lock()
+            .unwrap()
+            .contains("waiting for the create's answer so the payment is not lost")
+    });
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    let run = finish(&["pay (Ctrl-C twice)"], out);
+    assert_eq!(run.code, 130, "{}", stderr.lock().unwrap());
+    let json = run.json();
+    assert_eq!(json["outcome"], "INTERRUPTED");
+    assert!(json["challenge_id"].is_null());
+    assert_eq!(json["error"]["outcome_unknown"], true);
+    assert_eq!(json["reference"], "order-2x");
+    assert_eq!(json["amount"], "1.00");
+    assert!(!stderr.lock().unwrap().contains(SECRET));
+
+    // During the wait, two at once: whichever answers, one object with the challenge id.
+    let pending = id("+outcome=PENDING");
+    let child = spawn(&args, &[("AUTHSIGNAL_TERMINAL_ID", &pending)]);
+    wait_until("the wait began", || sim.terminal_stats(&pending).gets > 0);
+    interrupt(&child);
+    interrupt(&child);
+    let run = finish(&["pay (Ctrl-C twice)"], child.wait_with_output().unwrap());
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.stderr);
+    let objects: Vec<Value> = serde_json::Deserializer::from_str(&run.stdout)
+        .into_iter::<Value>()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(objects.len(), 1, "{}", run.stdout);
+    assert_eq!(objects[0]["outcome"], "INTERRUPTED");
+    assert!(objects[0]["challenge_id"].is_string(), "{}", run.stdout);
+
+    // A read has nothing to protect: one Ctrl-C ends it, still with one object.
+    let child = spawn(
+        &with(&base, &["get", "abc", "--json"]),
+        &[("AUTHSIGNAL_TERMINAL_ID", &slow)],
+    );
+    wait_until("the read was sent", || sim.terminal_stats(&slow).gets > 0);
+    interrupt(&child);
+    let run = finish(&["get (Ctrl-C)"], child.wait_with_output().unwrap());
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["command"], "get");
+    assert_eq!(run.json()["outcome"], "INTERRUPTED");
+}
+
+/// Issue 22, 7 and issue 24, 6: every journal failure is JOURNAL (exit 11) with a
+/// message, in text and JSON, for every command; a path that is not this library's
+/// journal is refused and left unchanged.
+#[cfg(unix)]
+#[test]
+fn every_journal_failure_is_journal_and_changes_nothing() {
+    let sim = sim();
+    let dir = temp_dir("journal-refusals");
+    let tid = id("");
+    // Another application's SQLite database.
+    let foreign = dir.join("other-app.sqlite");
+    {
+        let db = rusqlite::Connection::open(&foreign).unwrap();
+        db.execute_batch("CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER);")
+            .unwrap();
+    }
+    let foreign_bytes = std::fs::read(&foreign).unwrap();
+    let text_file = dir.join("notes.txt");
+    std::fs::write(&text_file, "not a journal\n").unwrap();
+    let missing_folder = dir.join("no-such-folder").join("pos.journal");
+    // SQLite's companions of a device path (another program may have left them).
+    let leftovers = [
+        "/dev/null-journal",
+        "/dev/null-wal",
+        "/dev/full-journal",
+        "/dev/full-wal",
+    ];
+    let there_before: Vec<bool> = leftovers.iter().map(|p| Path::new(p).exists()).collect();
+    let paths = [
+        missing_folder.display().to_string(),
+        "/dev/null".to_string(),
+        "/dev/full".to_string(),
+        foreign.display().to_string(),
+        text_file.display().to_string(),
+    ];
+    for path in &paths {
+        let mut base = sim_args(&sim);
+        base.extend(["--journal".to_string(), path.clone()]);
+        for (command, json) in [
+            (
+                &[
+                    "pay",
+                    "--minor",
+                    "100",
+                    "--currency",
+                    "USD",
+                    "--reference",
+                    "r",
+                ][..],
+                true,
+            ),
+            (&["pay", "--minor", "100", "--currency", "USD"], false),
+            (&["get", "abc"], true),
+            (&["wait", "abc"], false),
+            (&["forget", "--reference", "r", "--yes"], true),
+        ] {
+            let mut args = with(&base, command);
+            if json {
+                args.push("--json");
+            }
+            let run = cli(&args, &[("AUTHSIGNAL_TERMINAL_ID", &tid)]);
+            assert_eq!(run.code, 11, "{args:?}: {}{}", run.stdout, run.stderr);
+            assert!(run.stderr.contains("journal"), "{}", run.stderr);
+            if json {
+                let json = run.json();
+                assert_eq!(json["outcome"], "JOURNAL");
+                assert_eq!(json["error"]["result"], "AS_RESULT_JOURNAL", "{json}");
+                assert!(json["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("journal"));
+            }
+        }
+    }
+    assert_eq!(sim.stats().requests, 0, "nothing was sent");
+    assert!(!missing_folder.parent().unwrap().exists());
+    assert_eq!(std::fs::read(&foreign).unwrap(), foreign_bytes);
+    assert_eq!(std::fs::read(&text_file).unwrap(), b"not a journal\n");
+    for (leftover, before) in leftovers.iter().zip(there_before) {
+        assert!(
+            before || !Path::new(leftover).exists(),
+            "{leftover} was made"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 22, 8: a terminal id typed where it does not belong is never printed, and
+/// never sent as something else.
+#[test]
+fn a_terminal_id_typed_in_the_wrong_place_is_never_echoed() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    let cases: [&[&str]; 9] = [
+        &["doctor", &tid],
+        &["pay", "--minor", "100", "--currency", "USD", &tid],
+        &["get", "abc", "--connect-timeout", &tid],
+        &["get", &tid],
+        &["wait", &tid, "--json"],
+        &[
+            "pay",
+            "--minor",
+            "100",
+            "--currency",
+            "USD",
+            "--reference",
+            &tid,
+        ],
+        &["get", "abc", "--terminal-id-file", &tid],
+        &["get", "abc", "--terminal-id-file", &tid, "--json"],
+        &["--region", &tid, "get", "abc", "--json"],
+    ];
+    for case in cases {
+        // With the id configured, and without (then only its last 4 characters show).
+        for env in [&env[..], &[]] {
+            let run = cli(&with(&base, case), env);
+            assert_eq!(run.code, 2, "{case:?}: {}{}", run.stdout, run.stderr);
+            if case.contains(&"--json") {
+                assert_eq!(run.json()["outcome"], "USAGE");
+            }
+        }
+    }
+    let run = cli(&with(&base, &["doctor", &tid]), &[]);
+    assert!(run.stderr.contains("'…0001'"), "{}", run.stderr);
+    assert_eq!(sim.stats().requests, 0, "nothing was sent");
+}
+
+/// Issue 24, 1: `forget` clears a reference only when confirmed, never a paid one; the
+/// refusals' advice names it with the same journal.
+#[test]
+fn forget_clears_a_reference_only_when_confirmed() {
+    let sim = sim();
+    let dir = temp_dir("forget");
+    let journal = dir.join("pos.journal").display().to_string();
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.clone()]);
+    let pay = |tid: &str, reference: &str| {
+        cli(
+            &with(
+                &base,
+                &[
+                    "pay",
+                    "--minor",
+                    "100",
+                    "--currency",
+                    "USD",
+                    "--reference",
+                    reference,
+                ],
+            ),
+            &[("AUTHSIGNAL_TERMINAL_ID", tid)],
+        )
+    };
+    let forget = |reference: &str, extra: &[&str]| {
+        cli(
+            &with(
+                &base,
+                &[&["forget", "--reference", reference][..], extra].concat(),
+            ),
+            &[],
+        )
+    };
+    let dropped = id("+fault=drop+on=create");
+    assert_eq!(pay(&dropped, "order-f").code, 5);
+    let refused = pay(&dropped, "order-f");
+    assert_eq!(refused.code, 10);
+    assert!(
+        refused.stdout.contains(&format!(
+            "authsignal-terminal --base-url {} --ca-file {} --journal {journal} forget --reference order-f",
+            sim.base_url(),
+            sim.ca_file().unwrap().display()
+        )),
+        "{}",
+        refused.stdout
+    );
+    // Not at a terminal and no --yes: nothing is forgotten.
+    let run = forget("order-f", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert_eq!(pay(&dropped, "order-f").code, 10);
+    // Confirmed: forgotten, and the next pay goes.
+    let run = forget("order-f", &["--yes", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.json()["forgotten"], true);
+    let ok = id("");
+    assert_eq!(pay(&ok, "order-f").code, 0);
+    assert_eq!(sim.terminal_stats(&ok).creates, 1);
+    // Now paid: never forgotten.
+    let run = forget("order-f", &["--yes"]);
+    assert_eq!(run.code, 10, "{}", run.stdout);
+    assert!(run.stdout.contains("is paid"), "{}", run.stdout);
+    assert_eq!(pay(&ok, "order-f").code, 10);
+    assert_eq!(sim.terminal_stats(&ok).creates, 1);
+    // Unknown to the journal: nothing to forget.
+    let run = forget("order-none", &["--yes", "--json"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.json()["forgotten"], false);
+    // Without a journal: a usage error.
+    let run = cli(
+        &with(&sim_args(&sim), &["forget", "--reference", "x", "--yes"]),
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 24, 3: --proxy's help names only what works.
+#[test]
+fn proxy_help_lists_only_what_works() {
+    let help = cli(&["pay", "--help"], &[]);
+    assert!(help.stdout.contains("http://host:port"), "{}", help.stdout);
+    assert!(!help.stdout.contains("socks5://"), "{}", help.stdout);
+    let tid = id("");
+    let run = cli(
+        &["--proxy", "socks5://127.0.0.1:1080", "get", "abc"],
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("SOCKS"), "{}", run.stderr);
+}
+
+/// Issue 24, 4: --terminal-id-file reads a regular file of at most 4 KiB, and refuses a
+/// device or a FIFO without blocking on it.
+#[cfg(unix)]
+#[test]
+fn the_terminal_id_file_must_be_a_small_regular_file() {
+    let dir = temp_dir("id-file-kinds");
+    let fifo = dir.join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let big = dir.join("big");
+    std::fs::write(&big, "x".repeat(5000)).unwrap();
+    for (path, why) in [
+        ("/dev/zero".to_string(), "not a regular file"),
+        (fifo.display().to_string(), "not a regular file"),
+        (dir.display().to_string(), "not a regular file"),
+        (big.display().to_string(), "larger than 4096 bytes"),
+    ] {
+        let mut child = command(&["get", "abc", "--terminal-id-file", &path], &[])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ended = None;
+        wait_until("the command ended", || {
+            ended = child.try_wait().unwrap();
+            ended.is_some()
+        });
+        let run = finish(&[&path], child.wait_with_output().unwrap());
+        assert_eq!(run.code, 2, "{path}: {}", run.stderr);
+        assert!(run.stderr.contains(why), "{path}: {}", run.stderr);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 24, 5: a reference with a newline or an escape sequence is shown escaped.
+#[test]
+fn control_characters_are_escaped_in_text_output() {
+    let sim = sim();
+    let tid = id("");
+    let reference = "order\n\x1b]0;pwned\x07-9";
+    let run = cli(
+        &with(
+            &sim_args(&sim),
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--reference",
+                reference,
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    // finish() checked that no ESC reached the output.
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(r"reference order\n\u{1b}]0;pwned\u{7}-9"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Issue 24, 7: a journal the tool creates is readable by its owner only.
+#[cfg(unix)]
+#[test]
+fn the_journal_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sim();
+    let dir = temp_dir("journal-mode");
+    let journal = dir.join("pos.journal");
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.display().to_string()]);
+    let tid = id("");
+    let run = cli(
+        &with(
+            &base,
+            &[
+                "pay",
+                "--minor",
+                "100",
+                "--currency",
+                "USD",
+                "--reference",
+                "m",
+            ],
+        ),
+        &[("AUTHSIGNAL_TERMINAL_ID", &tid)],
+    );
+    assert_eq!(run.code, 0);
+    let mode = std::fs::metadata(&journal).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 24, 8: amounts are plain decimals, shown with the currency's digits; a unit
+/// that does not exist is named as such.
+#[test]
+fn amounts_are_plain_decimals_shown_with_the_currencys_digits() {
+    let sim = sim();
+    let base = sim_args(&sim);
+    let tid = id("");
+    let env = [("AUTHSIGNAL_TERMINAL_ID", tid.as_str())];
+    for amount in [
+        "1e2", "1e-2", "+12.50", ".5", "12.", "1 2", "0x10", "inf", "NaN", "-1",
+    ] {
+        let run = cli(
+            &with(&base, &["pay", "--amount", amount, "--currency", "USD"]),
+            &env,
+        );
+        assert_eq!(run.code, 2, "{amount}: {}", run.stderr);
+    }
+    assert_eq!(sim.terminal_stats(&tid).creates, 0, "nothing sent");
+    for (pay, shown) in [
+        (&["--amount", "12.5", "--currency", "USD"][..], "12.50"),
+        (&["--minor", "1250", "--currency", "usd"], "12.50"),
+        (&["--minor", "1000", "--currency", "JPY"], "1000"),
+        (&["--amount", "1.2", "--currency", "BHD"], "1.200"),
+        (&["--amount", "007", "--currency", "USD"], "7.00"),
+    ] {
+        let run = cli(
+            &with(&base, &[&["pay"][..], pay, &["--json"]].concat()),
+            &env,
+        );
+        assert_eq!(run.code, 0, "{pay:?}: {}", run.stdout);
+        assert_eq!(run.json()["amount"], shown, "{pay:?}");
+        let run = cli(&with(&base, &[&["pay"][..], pay].concat()), &env);
+        assert!(
+            run.stderr.contains(&format!("Payment started: {shown} ")),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = cli(
+        &with(
+            &base,
+            &[
+                "pay",
+                "--minor",
+                "1",
+                "--currency",
+                "USD",
+                "--wait",
+                "1000000h",
+            ],
+        ),
+        &env,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown unit"), "{}", run.stderr);
+}
+
+/// Issue 24, 1: at a terminal (a pseudo-terminal made by util-linux's `script`), `forget`
+/// asks, and forgets only on "yes".
+#[cfg(target_os = "linux")]
+#[test]
+fn forget_asks_at_a_terminal() {
+    use std::io::Write;
+    let sim = sim();
+    let dir = temp_dir("forget-tty");
+    let journal = dir.join("pos.journal").display().to_string();
+    let mut base = sim_args(&sim);
+    base.extend(["--journal".to_string(), journal.clone()]);
+    let dropped = id("+fault=drop+on=create");
+    let pay = with(
+        &base,
+        &[
+            "pay",
+            "--minor",
+            "100",
+            "--currency",
+            "USD",
+            "--reference",
+            "order-tty",
+        ],
+    );
+    assert_eq!(cli(&pay, &[("AUTHSIGNAL_TERMINAL_ID", &dropped)]).code, 5);
+    let line = format!(
+        "{} {} forget --reference order-tty",
+        env!("CARGO_BIN_EXE_authsignal-terminal"),
+        base.join(" ")
+    );
+    for (answer, code) in [("no", 2), ("yes", 0)] {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for name in CLEARED {
+            cmd.env_remove(name);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux's script runs");
+        writeln!(child.stdin.take().unwrap(), "{answer}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(code), "{answer}: {text}");
+        assert!(text.contains("Forget it? Type yes"), "{text}");
+        // Still refused after "no"; sent after "yes".
+        let run = cli(&pay, &[("AUTHSIGNAL_TERMINAL_ID", &dropped)]);
+        assert_eq!(
+            run.code,
+            if answer == "no" { 10 } else { 5 },
+            "{}",
+            run.stdout
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
