@@ -19,6 +19,7 @@
 //! processes using it, which a network share cannot do.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -155,7 +156,13 @@ pub(crate) struct Journal {
     /// The file opened: one deleted or replaced under the client is noticed before
     /// each write, instead of writing to a file nobody will read again.
     identity: FileIdentity,
-    connection: Mutex<Connection>,
+    /// `None` only while a connection that failed is being replaced (see [`Journal::lock`]).
+    connection: Mutex<Option<Connection>>,
+    /// Set by every journal error: the next call closes the connection and opens a new
+    /// one. A failed lock or unlock call can leave SQLite's bookkeeping of the file's
+    /// locks wrong for as long as the connection lives (every later call waiting out the
+    /// busy timeout); a fresh connection starts from the file as it is.
+    broken: AtomicBool,
     key: ring::hmac::Key,
     lifetime: Duration,
     retention: Duration,
@@ -185,57 +192,13 @@ impl Journal {
         let path = file_path(path)?;
         let fail = |what: &str, e: &dyn std::fmt::Display| journal_error(&path, what, e);
         create_private(&path).map_err(|e| fail("cannot be created", &e))?;
-        // Not SQLITE_OPEN_CREATE: the file was made above, and one gone since then is
-        // an error, not a new journal.
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
-            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | rusqlite::OpenFlags::SQLITE_OPEN_URI;
-        let mut connection =
-            Connection::open_with_flags(&path, flags).map_err(|e| fail("cannot be opened", &e))?;
-        connection
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| fail("cannot be opened", &e))?;
-        let key = adopt(&mut connection, &path)?;
-        // Switching a new file to WAL takes an exclusive lock for which SQLite does not
-        // always call the busy handler: two processes opening one new journal at once can
-        // get "database is locked" at once. Tried again within the busy timeout.
-        let setup = || -> rusqlite::Result<String> {
-            let mode: String =
-                connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-            connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-            Ok(mode)
-        };
-        let started = std::time::Instant::now();
-        let mode = loop {
-            match setup() {
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if matches!(
-                        e.code,
-                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                    ) && started.elapsed() < BUSY_TIMEOUT =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                other => break other.map_err(|e| fail("cannot be opened", &e))?,
-            }
-        };
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(fail(
-                "cannot be opened",
-                &format!("SQLite refused WAL mode ({mode})"),
-            ));
-        }
-        let check: String = connection
-            .query_row("PRAGMA quick_check", [], |row| row.get(0))
-            .map_err(|e| fail("is damaged or not a journal", &e))?;
-        if check != "ok" {
-            return Err(fail("is damaged", &check));
-        }
+        let (connection, key) = connect(&path)?;
         let identity = FileIdentity::of(&path).map_err(|e| fail("cannot be opened", &e))?;
         let journal = Journal {
             path,
             identity,
-            connection: Mutex::new(connection),
+            connection: Mutex::new(Some(connection)),
+            broken: AtomicBool::new(false),
             key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
             lifetime: settings.lifetime,
             retention: settings.retention,
@@ -262,8 +225,7 @@ impl Journal {
                 .map_err(|_| Error::internal("the system's random number generator failed"))?,
         );
         let terminal = self.terminal_tag(terminal_id);
-        let mut connection = self.lock();
-        self.check_file()?;
+        let mut connection = self.lock()?;
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| self.error("cannot be written", &e))?;
@@ -327,8 +289,7 @@ impl Journal {
         result: &Result<PaymentSession, Error>,
     ) -> Result<(), Error> {
         let now = now_ms();
-        let connection = self.lock();
-        let written = self.check_file().and_then(|()| {
+        let written = self.lock().and_then(|connection| {
             match result {
                 Ok(session) => connection.execute(
                     "UPDATE payments SET state = 'answered', challenge_id = ?3, status = ?4, updated_ms = ?5
@@ -361,8 +322,7 @@ impl Journal {
     /// Records a status a read saw for a session the journal knows. A failure to write
     /// is logged and returned, for the caller to attach to the answer.
     pub(crate) fn record_status(&self, session: &PaymentSession) -> Result<(), Error> {
-        let connection = self.lock();
-        let written = self.check_file().and_then(|()| {
+        let written = self.lock().and_then(|connection| {
             connection
                 .execute(
                     "UPDATE payments SET status = ?2, updated_ms = ?3
@@ -380,8 +340,7 @@ impl Journal {
 
     /// What the journal knows about `reference`, or [`ErrorKind::NotFound`].
     pub(crate) fn find(&self, reference: &str) -> Result<JournalEntry, Error> {
-        let connection = self.lock();
-        self.check_file()?;
+        let connection = self.lock()?;
         let row =
             read_entry(&connection, reference).map_err(|e| self.error("cannot be read", &e))?;
         row.map(Row::into_entry).ok_or_else(|| {
@@ -398,8 +357,7 @@ impl Journal {
     /// Drops what the journal knows about `reference`: the next create for it may go.
     /// True when there was an entry.
     pub(crate) fn forget(&self, reference: &str) -> Result<bool, Error> {
-        let connection = self.lock();
-        self.check_file()?;
+        let connection = self.lock()?;
         let removed = connection
             .execute("DELETE FROM payments WHERE reference = ?1", [reference])
             .map_err(|e| self.error("cannot be written", &e))?;
@@ -444,14 +402,54 @@ impl Journal {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.connection
+    /// The connection, once the file is known to be the one opened; after an error, a
+    /// new connection in place of the old one (closed first, so that nothing of its
+    /// state is shared with the new one).
+    fn lock(&self) -> Result<Locked<'_>, Error> {
+        let mut guard = self
+            .connection
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        self.check_file()?;
+        if guard.is_none() || self.broken.swap(false, Ordering::AcqRel) {
+            log_line!(Info, "journal: opening it again after an error");
+            drop(guard.take());
+            match connect(&self.path) {
+                Ok((connection, _)) => *guard = Some(connection),
+                Err(e) => {
+                    self.broken.store(true, Ordering::Release);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Locked(guard))
     }
 
+    /// A journal error; the next call opens the journal again.
     fn error(&self, what: &str, cause: &dyn std::fmt::Display) -> Error {
+        self.broken.store(true, Ordering::Release);
         journal_error(&self.path, what, cause)
+    }
+}
+
+/// The journal's connection, held: [`Journal::lock`] returns one only when it is open.
+struct Locked<'a>(MutexGuard<'a, Option<Connection>>);
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.0
+            .as_ref()
+            .expect("Journal::lock returns an open connection")
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.0
+            .as_mut()
+            .expect("Journal::lock returns an open connection")
     }
 }
 
@@ -632,6 +630,60 @@ fn shown(reference: &str) -> String {
     } else {
         head
     }
+}
+
+/// Opens an SQLite connection on the journal's file (which must exist: it is never
+/// created here), makes it this library's journal or refuses it, switches it to WAL and
+/// checks it. Returns the connection and the journal's key.
+fn connect(path: &Path) -> Result<(Connection, Vec<u8>), Error> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| journal_error(path, what, e);
+    // Not SQLITE_OPEN_CREATE: Journal::open makes the file, and one gone since then is
+    // an error, not a new journal.
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    let mut connection =
+        Connection::open_with_flags(path, flags).map_err(|e| fail("cannot be opened", &e))?;
+    connection
+        .busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| fail("cannot be opened", &e))?;
+    let key = adopt(&mut connection, path)?;
+    // Switching a new file to WAL takes an exclusive lock for which SQLite does not
+    // always call the busy handler: two processes opening one new journal at once can
+    // get "database is locked" at once. Tried again within the busy timeout.
+    let setup = || -> rusqlite::Result<String> {
+        let mode: String =
+            connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(mode)
+    };
+    let started = std::time::Instant::now();
+    let mode = loop {
+        match setup() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => break other.map_err(|e| fail("cannot be opened", &e))?,
+        }
+    };
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(fail(
+            "cannot be opened",
+            &format!("SQLite refused WAL mode ({mode})"),
+        ));
+    }
+    let check: String = connection
+        .query_row("PRAGMA quick_check", [], |row| row.get(0))
+        .map_err(|e| fail("is damaged or not a journal", &e))?;
+    if check != "ok" {
+        return Err(fail("is damaged", &check));
+    }
+    Ok((connection, key))
 }
 
 /// The database file a configured path names. Its folder must exist (a mistyped path

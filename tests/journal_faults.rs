@@ -90,6 +90,19 @@ fn child_process() {
                 Ok(()) => lines.push("forget ok".to_string()),
                 Err(e) => lines.push(format!("forget err {}", kind_name(e.kind()))),
             }
+            // One fault never wedges the client: within a few calls the journal answers
+            // again (a failed lock call can cost one call its busy timeout, then the
+            // connection is opened anew).
+            let recovered = (1..=3).find(|_| {
+                client.find_payment_session(&reference).is_ok_and(|_| true)
+                    || client
+                        .find_payment_session("never-used")
+                        .is_err_and(|e| e.kind() == ErrorKind::NotFound)
+            });
+            lines.push(format!(
+                "recovered {}",
+                recovered.map_or("never".to_string(), |n| n.to_string())
+            ));
         }
     }
     // Every descriptor on the journal's files is closed once the client is gone.
@@ -226,7 +239,8 @@ impl Setup<'_> {
         for line in stdout.lines() {
             let mut words = line.split_whitespace().map(str::to_string);
             if let Some(step) = words.next() {
-                if ["open", "create", "find", "forget", "fds"].contains(&step.as_str()) {
+                if ["open", "create", "find", "forget", "recovered", "fds"].contains(&step.as_str())
+                {
                     lines.insert(step, words.collect());
                 }
             }
@@ -273,6 +287,11 @@ fn check_run(setup: &Setup<'_>, journal: &Path, tid: &str, run: &Run, what: &str
         assert_eq!(creates, 0, "{what}: sent without a journal");
     }
     if opened {
+        assert_ne!(
+            step("recovered"),
+            ["never"],
+            "{what}: the client stays unusable"
+        );
         match create.first().map(String::as_str) {
             Some("ok") => assert_eq!(creates, 1, "{what}"),
             Some("err") => {
