@@ -371,36 +371,97 @@ impl Resolver for SharedResolver {
     }
 }
 
-/// The proxy a client's requests go through: the one set in the options, or else the
-/// environment's (`HTTPS_PROXY`, `ALL_PROXY`, … with `NO_PROXY`). Never for a loopback or
-/// a plain-`http://` base URL: such a request would carry the terminal id in clear
-/// through the proxy. SOCKS proxies are refused in the options and ignored (with a log
-/// line) in the environment.
-pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+/// A proxy set for a client (in its options, or else in the environment) and whether its
+/// requests go through it: the one proxy rule. The transport acts on it
+/// ([`choose_proxy`]); the diagnosis reports it as it stands.
+pub(crate) struct ProxyChoice {
+    pub proxy: ureq::Proxy,
+    /// `proxy` (the option) or the environment variable ureq took it from.
+    pub source: &'static str,
+    /// Why requests do not go through it; None when they do.
+    pub unused: Option<ProxyUnused>,
+}
+
+/// Why a proxy that is set is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProxyUnused {
+    /// The base URL is loopback or plain `http://`: the terminal id would cross the proxy
+    /// in clear.
+    DirectBaseUrl,
+    /// A SOCKS proxy (from the environment; `set_proxy` refuses one): only HTTP CONNECT
+    /// proxies are supported.
+    Socks,
+    /// `NO_PROXY` exempts the API host (ureq applies it, request by request).
+    NoProxy,
+}
+
+/// The proxy set for a client and the rule's verdict on it; None when none is set.
+/// Never a proxy for a loopback or a plain-`http://` base URL, nor a SOCKS one.
+pub(crate) fn proxy_choice(options: &ClientOptions) -> Result<Option<ProxyChoice>, Error> {
     let base: Uri = options
         .base_url
         .parse()
         .map_err(|_| Error::invalid_argument("the base URL is not valid"))?;
     let direct = base.scheme_str() != Some("https") || base.host().is_some_and(is_loopback_host);
-    if direct {
-        return Ok(None);
-    }
-    let proxy = match &options.proxy {
-        Some(url) => Some(
+    let (proxy, source) = match &options.proxy {
+        Some(url) => (
             ureq::Proxy::new(url).map_err(|_| Error::invalid_argument("proxy URL is not valid"))?,
+            "proxy",
         ),
-        None => ureq::Proxy::try_from_env(),
+        None => match ureq::Proxy::try_from_env() {
+            Some(proxy) => (proxy, proxy_variable()),
+            None => return Ok(None),
+        },
     };
-    Ok(proxy.filter(|proxy| {
-        let usable = is_connect_proxy(proxy);
-        if !usable {
+    let unused = if direct {
+        Some(ProxyUnused::DirectBaseUrl)
+    } else if !is_connect_proxy(&proxy) {
+        Some(ProxyUnused::Socks)
+    } else if proxy.is_no_proxy(&base) {
+        Some(ProxyUnused::NoProxy)
+    } else {
+        None
+    };
+    Ok(Some(ProxyChoice {
+        proxy,
+        source,
+        unused,
+    }))
+}
+
+/// The environment variable ureq takes a proxy from (it reads them in this order).
+fn proxy_variable() -> &'static str {
+    [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ]
+    .into_iter()
+    .find(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()))
+    .unwrap_or("the environment")
+}
+
+/// The proxy the agent is given (see [`proxy_choice`]). One exempted by `NO_PROXY` is
+/// still given: ureq skips it for the exempted hosts. A SOCKS proxy is left out, with a
+/// log line.
+pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+    let Some(choice) = proxy_choice(options)? else {
+        return Ok(None);
+    };
+    match choice.unused {
+        Some(ProxyUnused::DirectBaseUrl) => Ok(None),
+        Some(ProxyUnused::Socks) => {
             log_line!(
                 Warn,
                 "ignoring the SOCKS proxy from the environment: only HTTP CONNECT proxies are supported"
             );
+            Ok(None)
         }
-        usable
-    }))
+        Some(ProxyUnused::NoProxy) | None => Ok(Some(choice.proxy)),
+    }
 }
 
 /// Runs one exchange and logs its outcome and duration (never the body or the id in clear).

@@ -9,47 +9,33 @@ use crate::client::Client;
 use crate::error::ErrorKind;
 use crate::options::{is_loopback_host, ClientOptions, Region};
 use crate::terminal_id::redact_terminal_id;
+use crate::transport::{proxy_choice, ProxyUnused};
 
 use super::report::{
     ConfigReport, DnsReport, Report, Setting, SettingReport, TcpReport, TerminalIdReport, Verdict,
 };
 use super::{elapsed_ms, Target, CLOCK_FAIL, PROBE_CHALLENGE_ID};
 
-/// The proxy the client uses, as the transport picks it: the option, else the environment.
+/// The proxy set for the client, and whether the transport uses it (its own rule:
+/// [`proxy_choice`]).
 pub(super) struct ProxyInUse {
     pub(super) proxy: ureq::Proxy,
     pub(super) shown: String,
     pub(super) source: String,
-    pub(super) bypassed: bool,
+    /// Why the transport does not use it; None when it does.
+    pub(super) unused: Option<ProxyUnused>,
 }
 
-pub(super) fn effective_proxy(
-    options: &ClientOptions,
-    target: &Option<Target>,
-) -> Option<ProxyInUse> {
-    let (proxy, source) = match &options.proxy {
-        Some(url) => (ureq::Proxy::new(url).ok()?, "proxy".to_string()),
-        None => {
-            let proxy = ureq::Proxy::try_from_env()?;
-            // The variable ureq took it from (it reads them in this order).
-            let source = [
-                "ALL_PROXY",
-                "all_proxy",
-                "HTTPS_PROXY",
-                "https_proxy",
-                "HTTP_PROXY",
-                "http_proxy",
-            ]
-            .into_iter()
-            .find(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()))
-            .unwrap_or("the environment");
-            (proxy, source.to_string())
-        }
-    };
-    // What the transport really does (one rule: a loopback or plain-http base URL, NO_PROXY
-    // and SOCKS from the environment all mean no proxy).
-    let used = crate::transport::choose_proxy(options).ok().flatten();
-    let bypassed = used.is_none() || target.as_ref().is_some_and(|t| proxy.is_no_proxy(&t.uri));
+impl ProxyInUse {
+    /// True when requests do not go through it.
+    pub(super) fn bypassed(&self) -> bool {
+        self.unused.is_some()
+    }
+}
+
+pub(super) fn effective_proxy(options: &ClientOptions) -> Option<ProxyInUse> {
+    let choice = proxy_choice(options).ok().flatten()?;
+    let proxy = choice.proxy;
     let shown = format!(
         "{}://{}{}:{}",
         proxy_scheme(proxy.protocol()),
@@ -64,8 +50,8 @@ pub(super) fn effective_proxy(
     Some(ProxyInUse {
         proxy,
         shown,
-        source,
-        bypassed,
+        source: choice.source.to_string(),
+        unused: choice.unused,
     })
 }
 
@@ -150,7 +136,7 @@ pub(super) fn config_report(options: &ClientOptions, sources: &[(Setting, &str)]
     if options.proxy.is_some() {
         settings.push(SettingReport {
             name: Setting::Proxy.name(),
-            value: effective_proxy(options, &None).map_or_else(String::new, |p| p.shown),
+            value: effective_proxy(options).map_or_else(String::new, |p| p.shown),
             source: source(Setting::Proxy, false),
         });
     }
@@ -206,24 +192,44 @@ pub(super) fn check_proxy(report: &mut Report, proxy: Option<&ProxyInUse>) {
                 .to_string(),
             None,
         ),
-        Some(p) if p.bypassed => report.add(
-            "proxy",
-            Verdict::Ok,
-            format!(
-                "{} (from {}) is not used for this host: NO_PROXY exempts it; connecting directly",
-                p.shown, p.source
+        Some(p) => match p.unused {
+            Some(ProxyUnused::NoProxy) => report.add(
+                "proxy",
+                Verdict::Ok,
+                format!(
+                    "{} (from {}) is not used for this host: NO_PROXY exempts it; connecting directly",
+                    p.shown, p.source
+                ),
+                None,
             ),
-            None,
-        ),
-        Some(p) => report.add(
-            "proxy",
-            Verdict::Ok,
-            format!(
-                "{} (from {}); the checks below go through it",
-                p.shown, p.source
+            Some(ProxyUnused::DirectBaseUrl) => report.add(
+                "proxy",
+                Verdict::Ok,
+                format!(
+                    "{} (from {}) is not used for this host: a loopback or plain-http base URL is never proxied (the terminal id would cross the proxy in clear); connecting directly",
+                    p.shown, p.source
+                ),
+                None,
             ),
-            None,
-        ),
+            Some(ProxyUnused::Socks) => report.add(
+                "proxy",
+                Verdict::Warn,
+                format!(
+                    "{} (from {}) is refused: only HTTP CONNECT proxies are supported; connecting directly",
+                    p.shown, p.source
+                ),
+                Some("where only a proxy reaches the internet, name an HTTP CONNECT proxy (HTTPS_PROXY=http://host:port)"),
+            ),
+            None => report.add(
+                "proxy",
+                Verdict::Ok,
+                format!(
+                    "{} (from {}); the checks below go through it",
+                    p.shown, p.source
+                ),
+                None,
+            ),
+        },
     }
 }
 

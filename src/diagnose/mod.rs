@@ -50,7 +50,7 @@ const CLOCK_FAIL: u64 = 3600;
 pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting, &str)]) -> Report {
     let options = client.options();
     let target = Target::parse(options.base_url());
-    let proxy = effective_proxy(options, &target);
+    let proxy = effective_proxy(options);
     let mut report = Report {
         version: crate::VERSION,
         passed: true,
@@ -60,7 +60,7 @@ pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting,
         proxy: ProxyReport {
             url: proxy.as_ref().map(|p| p.shown.clone()),
             source: proxy.as_ref().map(|p| p.source.clone()),
-            bypassed: proxy.as_ref().is_some_and(|p| p.bypassed),
+            bypassed: proxy.as_ref().is_some_and(|p| p.bypassed()),
         },
         dns: None,
         tcp: None,
@@ -70,7 +70,7 @@ pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting,
     };
     check_config(&mut report, options, &target);
     check_proxy(&mut report, proxy.as_ref());
-    let proxy = proxy.filter(|p| !p.bypassed);
+    let proxy = proxy.filter(|p| !p.bypassed());
     let stream = match &target {
         Some(target) => reach(&mut report, options, target, proxy.as_ref()),
         None => None,
@@ -101,7 +101,6 @@ struct Target {
     authority: String,
     /// The base URL's path, e.g. `/v1`.
     path: String,
-    uri: ureq::http::Uri,
 }
 
 impl Target {
@@ -117,7 +116,6 @@ impl Target {
             host,
             port,
             path: uri.path().trim_end_matches('/').to_string(),
-            uri,
         })
     }
 
