@@ -62,10 +62,10 @@ unsafe fn session_call<A>(
 }
 
 /// What a create reads from C: the terminal id, the currency and the optional reference.
-pub(crate) struct CreateArgs<'a> {
-    pub terminal_id: &'a str,
-    pub currency: &'a str,
-    pub reference: Option<&'a str>,
+struct CreateArgs<'a> {
+    terminal_id: &'a str,
+    currency: &'a str,
+    reference: Option<&'a str>,
 }
 
 /// A create (major or minor units) from C on either client: `call` gets the arguments
@@ -73,7 +73,7 @@ pub(crate) struct CreateArgs<'a> {
 ///
 /// # Safety
 /// Each pointer is NULL or valid, as the header requires.
-pub(crate) unsafe fn create_call(
+unsafe fn create_call(
     on: On,
     terminal_id: *const c_char,
     currency: *const c_char,
@@ -98,7 +98,7 @@ pub(crate) unsafe fn create_call(
 ///
 /// # Safety
 /// Each pointer is NULL or valid, as the header requires.
-pub(crate) unsafe fn read_call(
+unsafe fn read_call(
     on: On,
     terminal_id: *const c_char,
     challenge_id: *const c_char,
@@ -113,6 +113,96 @@ pub(crate) unsafe fn read_call(
     };
     // SAFETY: as the caller promises.
     unsafe { session_call(on, out, args, |client, (t, ch)| call(client, t, ch)) }
+}
+
+/// `as_client_create_payment_session` and `as_create_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn create(
+    on: On,
+    terminal_id: *const c_char,
+    amount: f64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        create_call(on, terminal_id, currency, reference, out, |client, a| {
+            client.create_payment_session(a.terminal_id, amount, a.currency, a.reference)
+        })
+    }
+}
+
+/// `as_client_create_payment_session_minor` and `as_create_payment_session_minor`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn create_minor(
+    on: On,
+    terminal_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        create_call(on, terminal_id, currency, reference, out, |client, a| {
+            client.create_payment_session_minor(
+                a.terminal_id,
+                amount_minor,
+                a.currency,
+                a.reference,
+            )
+        })
+    }
+}
+
+/// `as_client_get_payment_session` and `as_get_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn get(
+    on: On,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        read_call(
+            on,
+            terminal_id,
+            challenge_id,
+            out,
+            Client::get_payment_session,
+        )
+    }
+}
+
+/// `as_client_wait_payment_session` and `as_wait_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn wait(
+    on: On,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    timeout_ms: u32,
+    cancel: *const as_cancel_token,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: cancel is NULL or a live token, as the caller promises.
+    let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
+    let timeout = Duration::from_millis(timeout_ms.into());
+    // SAFETY: as the caller promises.
+    unsafe {
+        read_call(on, terminal_id, challenge_id, out, |client, t, ch| {
+            client.wait_payment_session(t, ch, timeout, cancel)
+        })
+    }
 }
 
 /// Makes a client. `options` may be NULL for the defaults; the client copies what it
@@ -171,11 +261,7 @@ pub unsafe extern "C" fn as_client_create_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_create_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            create_call(On::Client(c), terminal_id, currency, reference, out, |client, a| {
-                client.create_payment_session(a.terminal_id, amount, a.currency, a.reference)
-            })
-        }
+        unsafe { create(On::Client(c), terminal_id, amount, currency, reference, out) }
     }
 }
 
@@ -200,12 +286,7 @@ pub unsafe extern "C" fn as_client_create_payment_session_minor(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_create_payment_session_minor",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            create_call(On::Client(c), terminal_id, currency, reference, out, |client, a| {
-                let (t, c, r) = (a.terminal_id, a.currency, a.reference);
-                client.create_payment_session_minor(t, amount_minor, c, r)
-            })
-        }
+        unsafe { create_minor(On::Client(c), terminal_id, amount_minor, currency, reference, out) }
     }
 }
 
@@ -227,11 +308,7 @@ pub unsafe extern "C" fn as_client_get_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_get_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            read_call(On::Client(c), terminal_id, challenge_id, out, |client, t, ch| {
-                client.get_payment_session(t, ch)
-            })
-        }
+        unsafe { get(On::Client(c), terminal_id, challenge_id, out) }
     }
 }
 
@@ -265,12 +342,7 @@ pub unsafe extern "C" fn as_client_wait_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_wait_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
-        unsafe {
-            read_call(On::Client(c), terminal_id, challenge_id, out, |client, t, ch| {
-                client.wait_payment_session(t, ch, Duration::from_millis(timeout_ms.into()), cancel)
-            })
-        }
+        unsafe { wait(On::Client(c), terminal_id, challenge_id, timeout_ms, cancel, out) }
     }
 }
 

@@ -3,14 +3,13 @@
 
 use std::ffi::c_char;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::ClientOptions;
 
 use super::cancel_token::as_cancel_token;
-use super::client::{create_call, read_call, On};
+use super::client::{create, create_minor, get, wait, On};
 use super::payment_session::as_payment_session;
 use super::{as_result, ffi_panic_boundary};
 
@@ -52,11 +51,7 @@ pub unsafe extern "C" fn as_create_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_create_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            create_call(PROCESS_WIDE, terminal_id, currency, reference, out, |client, a| {
-                client.create_payment_session(a.terminal_id, amount, a.currency, a.reference)
-            })
-        }
+        unsafe { create(PROCESS_WIDE, terminal_id, amount, currency, reference, out) }
     }
 }
 
@@ -80,12 +75,7 @@ pub unsafe extern "C" fn as_create_payment_session_minor(
 ) -> as_result {
     ffi_panic_boundary! { "as_create_payment_session_minor",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            create_call(PROCESS_WIDE, terminal_id, currency, reference, out, |client, a| {
-                let (t, c, r) = (a.terminal_id, a.currency, a.reference);
-                client.create_payment_session_minor(t, amount_minor, c, r)
-            })
-        }
+        unsafe { create_minor(PROCESS_WIDE, terminal_id, amount_minor, currency, reference, out) }
     }
 }
 
@@ -106,11 +96,7 @@ pub unsafe extern "C" fn as_get_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_get_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            read_call(PROCESS_WIDE, terminal_id, challenge_id, out, |client, t, ch| {
-                client.get_payment_session(t, ch)
-            })
-        }
+        unsafe { get(PROCESS_WIDE, terminal_id, challenge_id, out) }
     }
 }
 
@@ -134,13 +120,7 @@ pub unsafe extern "C" fn as_wait_payment_session(
     out: *mut *mut as_payment_session,
 ) -> as_result {
     ffi_panic_boundary! { "as_wait_payment_session",
-        // SAFETY: cancel is NULL or a live token, as the header requires.
-        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        unsafe {
-            read_call(PROCESS_WIDE, terminal_id, challenge_id, out, |client, t, ch| {
-                client.wait_payment_session(t, ch, Duration::from_millis(timeout_ms.into()), cancel)
-            })
-        }
+        unsafe { wait(PROCESS_WIDE, terminal_id, challenge_id, timeout_ms, cancel, out) }
     }
 }
