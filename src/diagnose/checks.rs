@@ -192,44 +192,28 @@ pub(super) fn check_proxy(report: &mut Report, proxy: Option<&ProxyInUse>) {
                 .to_string(),
             None,
         ),
-        Some(p) => match p.unused {
-            Some(ProxyUnused::NoProxy) => report.add(
-                "proxy",
-                Verdict::Ok,
-                format!(
-                    "{} (from {}) is not used for this host: NO_PROXY exempts it; connecting directly",
-                    p.shown, p.source
+        Some(p) => {
+            let (verdict, what, fix) = match p.unused {
+                None => (Verdict::Ok, "; the checks below go through it", None),
+                Some(ProxyUnused::NoProxy) => (
+                    Verdict::Ok,
+                    " is not used for this host: NO_PROXY exempts it; connecting directly",
+                    None,
                 ),
-                None,
-            ),
-            Some(ProxyUnused::DirectBaseUrl) => report.add(
-                "proxy",
-                Verdict::Ok,
-                format!(
-                    "{} (from {}) is not used for this host: a loopback or plain-http base URL is never proxied (the terminal id would cross the proxy in clear); connecting directly",
-                    p.shown, p.source
+                Some(ProxyUnused::DirectBaseUrl) => (
+                    Verdict::Ok,
+                    " is not used for this host: a loopback or plain-http base URL is never proxied (the terminal id would cross the proxy in clear); connecting directly",
+                    None,
                 ),
-                None,
-            ),
-            Some(ProxyUnused::Socks) => report.add(
-                "proxy",
-                Verdict::Warn,
-                format!(
-                    "{} (from {}) is refused: only HTTP CONNECT proxies are supported; connecting directly",
-                    p.shown, p.source
+                Some(ProxyUnused::Socks) => (
+                    Verdict::Warn,
+                    " is refused: only HTTP CONNECT proxies are supported; connecting directly",
+                    Some("where only a proxy reaches the internet, name an HTTP CONNECT proxy (HTTPS_PROXY=http://host:port)"),
                 ),
-                Some("where only a proxy reaches the internet, name an HTTP CONNECT proxy (HTTPS_PROXY=http://host:port)"),
-            ),
-            None => report.add(
-                "proxy",
-                Verdict::Ok,
-                format!(
-                    "{} (from {}); the checks below go through it",
-                    p.shown, p.source
-                ),
-                None,
-            ),
-        },
+            };
+            let summary = format!("{} (from {}){what}", p.shown, p.source);
+            report.add("proxy", verdict, summary, fix);
+        }
     }
 }
 
