@@ -12,7 +12,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use ureq::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use ureq::http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, DATE, USER_AGENT,
+};
 use ureq::http::{Method, Request, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -82,6 +84,18 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(options: &ClientOptions) -> Result<Transport, Error> {
+        Transport::build(options, true)
+    }
+
+    /// A transport as [`new`](Self::new) builds it (proxy, resolver, connectors, roots),
+    /// but one that verifies no certificate: only for the diagnosis to read a server's
+    /// `Date` after verification failed, asking with [`server_date`](Self::server_date),
+    /// which sends nothing secret.
+    pub fn unverified(options: &ClientOptions) -> Result<Transport, Error> {
+        Transport::build(options, false)
+    }
+
+    fn build(options: &ClientOptions, verify: bool) -> Result<Transport, Error> {
         let user_agent = user_agent(options.user_agent_suffix.as_deref());
         let mut config = ureq::Agent::config_builder()
             // Error statuses carry Authsignal's error body: read it rather than lose it.
@@ -98,7 +112,7 @@ impl Transport {
             .timeout_global(Some(options.request_timeout))
             .max_idle_age(MAX_IDLE_AGE)
             .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
-            .tls_config(tls_config(options)?);
+            .tls_config(tls_config(options, verify)?);
         let proxy = choose_proxy(options)?;
         let connector =
             ().chain(ConnectProxyConnector::default())
@@ -197,6 +211,27 @@ impl Transport {
                 interrupted: watch.interrupted(),
             }
         })
+    }
+
+    /// The `Date` header of the answer to `GET {base}{path}` sent with no terminal id (the
+    /// diagnosis's clock: any answer carries the date, nothing secret is sent), or None
+    /// when it has none. The body is not read.
+    pub fn server_date(&self, path: &str) -> Result<Option<String>, ureq::Error> {
+        let mut request = Request::new(());
+        *request.uri_mut() = self.uri(path)?;
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(VERSION_HEADER, HeaderValue::from_static(crate::VERSION));
+        if let Some(user_agent) = &self.headers.user_agent {
+            headers.insert(USER_AGENT, user_agent.clone());
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+        *request.headers_mut() = headers;
+        let response = self.agent.run(request)?;
+        Ok(response
+            .headers()
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string))
     }
 
     /// The URI of a fixed path (a create's): parsed once and then cloned (a clone shares
@@ -534,8 +569,9 @@ pub(crate) fn user_agent(suffix: Option<&str>) -> String {
 }
 
 /// The roots a client trusts: Mozilla's (built in) or the operating system's, plus the
-/// certificates of the CA file when one is set.
-fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
+/// certificates of the CA file when one is set. `verify` false (the diagnosis's clock
+/// after a failed verification, nothing else) accepts any certificate.
+fn tls_config(options: &ClientOptions, verify: bool) -> Result<TlsConfig, Error> {
     let roots = match (&options.ca_file, options.use_system_roots) {
         (None, false) => RootCerts::WebPki,
         (ca_file, use_system_roots) => {
@@ -563,7 +599,10 @@ fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
             RootCerts::Specific(Arc::new(certs))
         }
     };
-    Ok(TlsConfig::builder().root_certs(roots).build())
+    Ok(TlsConfig::builder()
+        .root_certs(roots)
+        .disable_verification(!verify)
+        .build())
 }
 
 pub(crate) fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {

@@ -1,10 +1,11 @@
 //! `doctor` reports the proxy rule the transport applies, not a copy of it: the proxy a
 //! payment goes through, or why it does not (a SOCKS proxy the transport refuses, a
-//! loopback base URL, NO_PROXY), and its lookups go where the payment's would. Its own
-//! test binary: the environment is process-wide.
+//! loopback base URL, NO_PROXY), its lookups go where the payment's would, and the clock
+//! is read through the client's own transport. Its own test binary: the environment is
+//! process-wide.
 
 use authsignal_terminal::{diagnose, Client, ClientOptions, Report, Verdict};
-use authsignal_terminal_sim::{Config, Simulator};
+use authsignal_terminal_sim::{Config, ConnectProxy, Simulator};
 
 fn proxy_check(report: &Report) -> (Verdict, &str) {
     let check = report.checks.iter().find(|c| c.name == "proxy").unwrap();
@@ -69,7 +70,10 @@ fn doctor_reports_the_transports_proxy_rule() {
     assert!(report.proxy.bypassed);
     std::env::remove_var("NO_PROXY");
 
-    // A usable proxy: the checks go through it (its host is what is looked up).
+    // A usable proxy: the checks go through it (its host is what is looked up), the TLS
+    // probe's tunnel and the clock's, which goes through the client's own transport.
+    let proxy = ConnectProxy::start().unwrap();
+    std::env::set_var("HTTPS_PROXY", format!("http://{}", proxy.addr));
     let report = diagnose(&client(&proxied), None, &[]);
     let (verdict, summary) = proxy_check(&report);
     assert_eq!(verdict, Verdict::Ok, "{summary}");
@@ -79,5 +83,8 @@ fn doctor_reports_the_transports_proxy_rule() {
     );
     assert!(!report.proxy.bypassed);
     assert_eq!(report.dns.as_ref().unwrap().host, "127.0.0.1");
+    let clock = report.clock.as_ref().expect("the clock was read");
+    assert!(clock.verified_connection);
+    assert_eq!(proxy.tunnels().len(), 2, "{:?}", proxy.tunnels());
     std::env::remove_var("HTTPS_PROXY");
 }

@@ -1,15 +1,18 @@
-//! The clock check: the server's `Date` compared with this machine's clock, read over the
-//! probe's own connection (plain, TLS, or through a proxy's CONNECT tunnel), with the few
-//! pieces of HTTP/1.1 that needs: a CONNECT request, an answer's head, an HTTP date.
+//! The clock check: the server's `Date`, read through the client's own transport (its
+//! proxy, resolver, connectors and TLS roots), compared with this machine's clock; and the
+//! pieces of HTTP/1.1 the TLS probe still writes itself: a CONNECT request and the head
+//! of its answer. Parses the HTTP date.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::transport::Transport;
+
 use super::report::{ClockReport, Report, Verdict};
 use super::{Target, CLOCK_FAIL, CLOCK_WARN, PROBE_CHALLENGE_ID};
 
-/// The most of an answer's head the clock check reads.
+/// The most of a proxy's answer to CONNECT that is read.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// Asks the proxy for a tunnel to the API host (HTTP CONNECT).
@@ -30,55 +33,35 @@ pub(super) fn tunnel(mut stream: TcpStream, target: &Target) -> Result<TcpStream
     Ok(stream)
 }
 
-pub(super) enum Conn {
-    Plain(TcpStream),
-    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
-}
-
-impl Conn {
-    fn io(&mut self) -> &mut dyn ReadWrite {
-        match self {
-            Conn::Plain(s) => s,
-            Conn::Tls(s) => s.as_mut(),
-        }
-    }
-}
-
-trait ReadWrite: Read + Write {}
-impl<T: Read + Write> ReadWrite for T {}
-
-/// Reads the server's `Date` by asking for the session that cannot exist without a
-/// terminal id (any answer carries the date; nothing secret is sent), and compares it
-/// with this machine's clock at the middle of the exchange.
-pub(super) fn clock(
-    report: &mut Report,
-    target: &Target,
-    mut conn: Conn,
-    absolute_form: bool,
-    verified: bool,
-) -> Option<i64> {
-    let path = format!(
-        "{}/terminal/payment-session/{PROBE_CHALLENGE_ID}",
-        target.path
-    );
-    let request_target = if absolute_form {
-        format!("http://{}{path}", target.authority)
-    } else {
-        path
-    };
-    let request = format!(
-        "GET {request_target} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
-        target.authority,
-        crate::transport::user_agent(None)
-    );
+/// Reads the server's `Date` through `transport` (the client's own, or for `verified`
+/// false one like it that verifies no certificate) by asking for the session that cannot
+/// exist without a terminal id (any answer carries the date; nothing secret is sent), and
+/// compares it with this machine's clock at the middle of the exchange.
+pub(super) fn clock(report: &mut Report, transport: &Transport, verified: bool) -> Option<i64> {
+    let path = format!("/terminal/payment-session/{PROBE_CHALLENGE_ID}");
     let sent = SystemTime::now();
-    let head = conn
-        .io()
-        .write_all(request.as_bytes())
-        .and_then(|()| read_head(conn.io()));
+    let date = transport.server_date(&path);
     let received = SystemTime::now();
-    let head = match head {
-        Ok(head) => head,
+    let date = match date {
+        Ok(Some(date)) => date,
+        Ok(None) => {
+            report.add(
+                "clock",
+                Verdict::Warn,
+                "the server's answer has no Date header to compare with".to_string(),
+                Some("make sure this machine's clock is set automatically (NTP)"),
+            );
+            return None;
+        }
+        Err(e) if !verified => {
+            report.add(
+                "clock",
+                Verdict::Skipped,
+                format!("not read: no TLS connection at all ({e})"),
+                None,
+            );
+            return None;
+        }
         Err(e) => {
             report.add(
                 "clock",
@@ -88,15 +71,6 @@ pub(super) fn clock(
             );
             return None;
         }
-    };
-    let Some(date) = header(&head, "date") else {
-        report.add(
-            "clock",
-            Verdict::Warn,
-            "the server's answer has no Date header to compare with".to_string(),
-            Some("make sure this machine's clock is set automatically (NTP)"),
-        );
-        return None;
     };
     let Some(server) = parse_http_date(&date) else {
         report.add(
@@ -161,7 +135,7 @@ fn describe_seconds(s: u64) -> String {
 }
 
 /// Reads an HTTP answer's head (up to the blank line), at most [`MAX_HEAD_BYTES`].
-fn read_head(stream: &mut dyn ReadWrite) -> std::io::Result<String> {
+fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -189,15 +163,6 @@ fn status_of(head: &str) -> Option<u16> {
     let mut parts = line.split_whitespace();
     parts.next().filter(|v| v.starts_with("HTTP/"))?;
     parts.next()?.parse().ok()
-}
-
-fn header(head: &str, name: &str) -> Option<String> {
-    head.lines().skip(1).find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        n.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| v.trim().to_string())
-    })
 }
 
 /// Parses an HTTP date in its preferred form, `Sun, 06 Nov 1994 08:49:37 GMT`, into
@@ -268,14 +233,9 @@ mod tests {
     }
 
     #[test]
-    fn heads_give_status_and_headers() {
-        let head = "HTTP/1.1 401 Unauthorized\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
-        assert_eq!(status_of(head), Some(401));
-        assert_eq!(
-            header(head, "date").as_deref(),
-            Some("Sun, 06 Nov 1994 08:49:37 GMT")
-        );
-        assert_eq!(header(head, "server"), None);
+    fn heads_give_their_status() {
+        let head = "HTTP/1.1 407 Proxy Authentication Required\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+        assert_eq!(status_of(head), Some(407));
         assert_eq!(status_of("garbage"), None);
     }
 

@@ -10,8 +10,8 @@
 //!
 //! The parts: `report.rs` (the report's types, its JSON and text), `checks.rs` (the
 //! configuration, proxy, DNS, TCP and terminal id checks), `tls.rs` (the handshake, the
-//! trust stores and the certificate names) and `clock.rs` (the server's `Date`, read over
-//! the probe's own connection). This file runs them in order.
+//! trust stores and the certificate names) and `clock.rs` (the server's `Date`, read
+//! through the client's own transport). This file runs them in order.
 
 mod checks;
 mod clock;
@@ -43,10 +43,11 @@ const CLOCK_FAIL: u64 = 3600;
 /// variable); settings not named are `default` when they have the default value and `set
 /// by the program` otherwise.
 ///
-/// The connect, each read and write of the handshake and of the clock check are bounded by
-/// the client's connect timeout, the terminal id check by its request timeout; the name
-/// lookup by the system resolver's own limits (it runs on the caller's thread, like
-/// everything here, so that no thread outlives the call).
+/// The connect and each read and write of the handshake are bounded by the client's connect
+/// timeout; the clock check and the terminal id check, which go through the client's own
+/// transport, by its request timeout; the name lookup by the system resolver's own limits
+/// (it runs on the caller's thread, like everything here, so that no thread outlives the
+/// call).
 pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting, &str)]) -> Report {
     let options = client.options();
     let target = Target::parse(options.base_url());
@@ -79,7 +80,7 @@ pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting,
     let mut clock_skew = None;
     match (&target, stream) {
         (Some(target), Some(stream)) => {
-            clock_skew = tls_and_clock(&mut report, options, target, proxy.as_ref(), stream);
+            clock_skew = tls_and_clock(&mut report, client, target, proxy.as_ref(), stream);
         }
         _ => {
             let why = "not tried: the server could not be reached (see above)".to_string();
@@ -97,10 +98,8 @@ struct Target {
     https: bool,
     host: String,
     port: u16,
-    /// `host:port` as it goes into `Host` and `CONNECT`.
+    /// `host:port` as it goes into `CONNECT`.
     authority: String,
-    /// The base URL's path, e.g. `/v1`.
-    path: String,
 }
 
 impl Target {
@@ -115,7 +114,6 @@ impl Target {
             authority: format!("{host}:{port}"),
             host,
             port,
-            path: uri.path().trim_end_matches('/').to_string(),
         })
     }
 

@@ -1,9 +1,9 @@
 //! The TLS check: the handshake with the client's trust stores (recording the chain the
 //! server sent), which store verifies it, the certificates' names, and, when verification
-//! fails, the server's time read over a connection that verifies nothing and carries
-//! nothing secret.
+//! fails, the server's time read through a transport like the client's that verifies
+//! nothing (and is sent nothing secret).
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -13,21 +13,24 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+use crate::client::Client;
 use crate::options::{is_loopback_host, ClientOptions};
+use crate::transport::Transport;
 
 use super::checks::{proxy_scheme, ProxyInUse};
-use super::clock::{clock, tunnel, Conn};
+use super::clock::{clock, tunnel};
 use super::report::{CertificateNames, Report, TlsReport, Verdict};
 use super::{elapsed_ms, Target};
 
 /// The TLS handshake (for https) and the clock; returns the clock skew when it was read.
 pub(super) fn tls_and_clock(
     report: &mut Report,
-    options: &ClientOptions,
+    client: &Client,
     target: &Target,
     proxy: Option<&ProxyInUse>,
     stream: TcpStream,
 ) -> Option<i64> {
+    let options = client.options();
     let _ = stream.set_read_timeout(Some(options.connect_timeout));
     let _ = stream.set_write_timeout(Some(options.connect_timeout));
     // Only a plain HTTP proxy's CONNECT tunnel is probed here; the library itself (the
@@ -48,8 +51,7 @@ pub(super) fn tls_and_clock(
             "plain HTTP (loopback only): no TLS".to_string(),
             None,
         );
-        let via_proxy = proxy.is_some();
-        return clock(report, target, Conn::Plain(stream), via_proxy, true);
+        return clock(report, client.transport(), true);
     }
     let stream = match proxy {
         Some(_) => match tunnel(stream, target) {
@@ -144,7 +146,8 @@ pub(super) fn tls_and_clock(
                 );
             }
             report.tls = Some(tls);
-            clock(report, target, Conn::Tls(Box::new(conn)), false, true)
+            drop(conn);
+            clock(report, client.transport(), true)
         }
         Err(e) => {
             let system_would = handshake
@@ -176,51 +179,21 @@ pub(super) fn tls_and_clock(
             );
             report.tls = Some(tls);
             // The time is still worth reading: a wrong clock is a common reason.
-            unverified_clock(report, options, target, proxy)
+            unverified_clock(report, options)
         }
     }
 }
 
-/// After a failed verification, reads the server's time over a connection that does not
-/// verify the certificate: only to compare clocks, sending no terminal id.
-fn unverified_clock(
-    report: &mut Report,
-    options: &ClientOptions,
-    target: &Target,
-    proxy: Option<&ProxyInUse>,
-) -> Option<i64> {
-    let address = report.tcp.as_ref().and_then(|t| t.address.parse().ok());
-    let stream = address
-        .and_then(|a: SocketAddr| TcpStream::connect_timeout(&a, options.connect_timeout).ok());
-    let Some(stream) = stream else {
-        report.add(
-            "clock",
-            Verdict::Skipped,
-            "not tried: could not connect again".to_string(),
-            None,
-        );
-        return None;
-    };
-    let _ = stream.set_read_timeout(Some(options.connect_timeout));
-    let _ = stream.set_write_timeout(Some(options.connect_timeout));
-    let stream = match proxy {
-        Some(_) => match tunnel(stream, target) {
-            Ok(s) => s,
-            Err(_) => {
-                report.add("clock", Verdict::Skipped, "not tried".to_string(), None);
-                return None;
-            }
-        },
-        None => stream,
-    };
-    let verifier = Arc::new(AnyCertificate(provider()));
-    match handshake(stream, target, verifier).result {
-        Ok(conn) => clock(report, target, Conn::Tls(Box::new(conn)), false, false),
+/// After a failed verification, reads the server's time through a transport like the
+/// client's that verifies no certificate: only to compare clocks, sending no terminal id.
+fn unverified_clock(report: &mut Report, options: &ClientOptions) -> Option<i64> {
+    match Transport::unverified(options) {
+        Ok(transport) => clock(report, &transport, false),
         Err(e) => {
             report.add(
                 "clock",
                 Verdict::Skipped,
-                format!("not read: no TLS connection at all ({e})"),
+                format!("not tried: {}", e.message()),
                 None,
             );
             None
@@ -392,57 +365,6 @@ impl ServerCertVerifier for Recording {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
-    }
-}
-
-/// Accepts any certificate (still checking the handshake's signatures): used only to read
-/// the server's `Date` after verification failed, on a connection that carries nothing
-/// secret.
-#[derive(Debug)]
-struct AnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
