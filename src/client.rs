@@ -71,6 +71,11 @@ impl Client {
         })
     }
 
+    /// The client's own transport (the diagnosis reads the server's `Date` through it).
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
     /// The options this client was built from.
     pub(crate) fn options(&self) -> &ClientOptions {
         &self.inner.options

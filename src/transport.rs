@@ -12,7 +12,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use ureq::http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use ureq::http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, DATE, USER_AGENT,
+};
 use ureq::http::{Method, Request, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -82,6 +84,18 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub fn new(options: &ClientOptions) -> Result<Transport, Error> {
+        Transport::build(options, true)
+    }
+
+    /// A transport as [`new`](Self::new) builds it (proxy, resolver, connectors, roots),
+    /// but one that verifies no certificate: only for the diagnosis to read a server's
+    /// `Date` after verification failed, asking with [`server_date`](Self::server_date),
+    /// which sends nothing secret.
+    pub fn unverified(options: &ClientOptions) -> Result<Transport, Error> {
+        Transport::build(options, false)
+    }
+
+    fn build(options: &ClientOptions, verify: bool) -> Result<Transport, Error> {
         let user_agent = user_agent(options.user_agent_suffix.as_deref());
         let mut config = ureq::Agent::config_builder()
             // Error statuses carry Authsignal's error body: read it rather than lose it.
@@ -98,7 +112,7 @@ impl Transport {
             .timeout_global(Some(options.request_timeout))
             .max_idle_age(MAX_IDLE_AGE)
             .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
-            .tls_config(tls_config(options)?);
+            .tls_config(tls_config(options, verify)?);
         let proxy = choose_proxy(options)?;
         let connector =
             ().chain(ConnectProxyConnector::default())
@@ -197,6 +211,27 @@ impl Transport {
                 interrupted: watch.interrupted(),
             }
         })
+    }
+
+    /// The `Date` header of the answer to `GET {base}{path}` sent with no terminal id (the
+    /// diagnosis's clock: any answer carries the date, nothing secret is sent), or None
+    /// when it has none. The body is not read.
+    pub fn server_date(&self, path: &str) -> Result<Option<String>, ureq::Error> {
+        let mut request = Request::new(());
+        *request.uri_mut() = self.uri(path)?;
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(VERSION_HEADER, HeaderValue::from_static(crate::VERSION));
+        if let Some(user_agent) = &self.headers.user_agent {
+            headers.insert(USER_AGENT, user_agent.clone());
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+        *request.headers_mut() = headers;
+        let response = self.agent.run(request)?;
+        Ok(response
+            .headers()
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string))
     }
 
     /// The URI of a fixed path (a create's): parsed once and then cloned (a clone shares
@@ -371,36 +406,97 @@ impl Resolver for SharedResolver {
     }
 }
 
-/// The proxy a client's requests go through: the one set in the options, or else the
-/// environment's (`HTTPS_PROXY`, `ALL_PROXY`, … with `NO_PROXY`). Never for a loopback or
-/// a plain-`http://` base URL: such a request would carry the terminal id in clear
-/// through the proxy. SOCKS proxies are refused in the options and ignored (with a log
-/// line) in the environment.
-pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+/// A proxy set for a client (in its options, or else in the environment) and whether its
+/// requests go through it: the one proxy rule. The transport acts on it
+/// ([`choose_proxy`]); the diagnosis reports it as it stands.
+pub(crate) struct ProxyChoice {
+    pub proxy: ureq::Proxy,
+    /// `proxy` (the option) or the environment variable ureq took it from.
+    pub source: &'static str,
+    /// Why requests do not go through it; None when they do.
+    pub unused: Option<ProxyUnused>,
+}
+
+/// Why a proxy that is set is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProxyUnused {
+    /// The base URL is loopback or plain `http://`: the terminal id would cross the proxy
+    /// in clear.
+    DirectBaseUrl,
+    /// A SOCKS proxy (from the environment; `set_proxy` refuses one): only HTTP CONNECT
+    /// proxies are supported.
+    Socks,
+    /// `NO_PROXY` exempts the API host (ureq applies it, request by request).
+    NoProxy,
+}
+
+/// The proxy set for a client and the rule's verdict on it; None when none is set.
+/// Never a proxy for a loopback or a plain-`http://` base URL, nor a SOCKS one.
+pub(crate) fn proxy_choice(options: &ClientOptions) -> Result<Option<ProxyChoice>, Error> {
     let base: Uri = options
         .base_url
         .parse()
         .map_err(|_| Error::invalid_argument("the base URL is not valid"))?;
     let direct = base.scheme_str() != Some("https") || base.host().is_some_and(is_loopback_host);
-    if direct {
-        return Ok(None);
-    }
-    let proxy = match &options.proxy {
-        Some(url) => Some(
+    let (proxy, source) = match &options.proxy {
+        Some(url) => (
             ureq::Proxy::new(url).map_err(|_| Error::invalid_argument("proxy URL is not valid"))?,
+            "proxy",
         ),
-        None => ureq::Proxy::try_from_env(),
+        None => match ureq::Proxy::try_from_env() {
+            Some(proxy) => (proxy, proxy_variable()),
+            None => return Ok(None),
+        },
     };
-    Ok(proxy.filter(|proxy| {
-        let usable = is_connect_proxy(proxy);
-        if !usable {
+    let unused = if direct {
+        Some(ProxyUnused::DirectBaseUrl)
+    } else if !is_connect_proxy(&proxy) {
+        Some(ProxyUnused::Socks)
+    } else if proxy.is_no_proxy(&base) {
+        Some(ProxyUnused::NoProxy)
+    } else {
+        None
+    };
+    Ok(Some(ProxyChoice {
+        proxy,
+        source,
+        unused,
+    }))
+}
+
+/// The environment variable ureq takes a proxy from (it reads them in this order).
+fn proxy_variable() -> &'static str {
+    [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ]
+    .into_iter()
+    .find(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()))
+    .unwrap_or("the environment")
+}
+
+/// The proxy the agent is given (see [`proxy_choice`]). One exempted by `NO_PROXY` is
+/// still given: ureq skips it for the exempted hosts. A SOCKS proxy is left out, with a
+/// log line.
+pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
+    let Some(choice) = proxy_choice(options)? else {
+        return Ok(None);
+    };
+    match choice.unused {
+        Some(ProxyUnused::DirectBaseUrl) => Ok(None),
+        Some(ProxyUnused::Socks) => {
             log_line!(
                 Warn,
                 "ignoring the SOCKS proxy from the environment: only HTTP CONNECT proxies are supported"
             );
+            Ok(None)
         }
-        usable
-    }))
+        Some(ProxyUnused::NoProxy) | None => Ok(Some(choice.proxy)),
+    }
 }
 
 /// Runs one exchange and logs its outcome and duration (never the body or the id in clear).
@@ -473,8 +569,9 @@ pub(crate) fn user_agent(suffix: Option<&str>) -> String {
 }
 
 /// The roots a client trusts: Mozilla's (built in) or the operating system's, plus the
-/// certificates of the CA file when one is set.
-fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
+/// certificates of the CA file when one is set. `verify` false (the diagnosis's clock
+/// after a failed verification, nothing else) accepts any certificate.
+fn tls_config(options: &ClientOptions, verify: bool) -> Result<TlsConfig, Error> {
     let roots = match (&options.ca_file, options.use_system_roots) {
         (None, false) => RootCerts::WebPki,
         (ca_file, use_system_roots) => {
@@ -502,7 +599,10 @@ fn tls_config(options: &ClientOptions) -> Result<TlsConfig, Error> {
             RootCerts::Specific(Arc::new(certs))
         }
     };
-    Ok(TlsConfig::builder().root_certs(roots).build())
+    Ok(TlsConfig::builder()
+        .root_certs(roots)
+        .disable_verification(!verify)
+        .build())
 }
 
 pub(crate) fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {

@@ -26,9 +26,10 @@ use authsignal_terminal::ffi::client_options::{
     as_client_options_set_request_timeout_ms, as_client_options_set_use_system_roots,
     as_client_options_set_user_agent_suffix,
 };
+use authsignal_terminal::ffi::currency::as_currency_exponent;
 use authsignal_terminal::ffi::default_client::{
-    as_create_payment_session, as_create_payment_session_minor, as_currency_exponent,
-    as_get_payment_session, as_wait_payment_session,
+    as_create_payment_session, as_create_payment_session_minor, as_get_payment_session,
+    as_wait_payment_session,
 };
 use authsignal_terminal::ffi::error::{as_last_error_message, as_result_name, as_version};
 use authsignal_terminal::ffi::log::as_set_log_callback;

@@ -957,9 +957,11 @@ mod c_abi {
     use authsignal_terminal::ffi::journal::{
         as_client_find_payment_session, as_client_forget_reference,
         as_client_options_set_journal_lifetime_ms, as_client_options_set_journal_path,
-        as_client_options_set_journal_retention_ms, as_journal_entry_challenge_id,
-        as_journal_entry_free, as_journal_entry_outcome_unknown, as_journal_entry_reference,
-        as_journal_entry_status_str,
+        as_client_options_set_journal_retention_ms,
+    };
+    use authsignal_terminal::ffi::journal_entry::{
+        as_journal_entry_challenge_id, as_journal_entry_free, as_journal_entry_outcome_unknown,
+        as_journal_entry_reference, as_journal_entry_status_str,
     };
     use authsignal_terminal::ffi::payment_session::as_payment_session_free;
     use authsignal_terminal_sim::{Config, Simulator};

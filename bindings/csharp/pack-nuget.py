@@ -41,7 +41,9 @@ ROOT = HERE.parent.parent
 PROJECT_DIR = HERE / "Authsignal.Terminal"
 CSPROJ = PROJECT_DIR / "Authsignal.Terminal.csproj"
 ASSEMBLY_INFO = PROJECT_DIR / "Properties" / "AssemblyInfo.cs"
-CARGO_TOML = ROOT / "Cargo.toml"
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from cargo_version import cargo_version  # noqa: E402  (the one reader of the version)
 
 NUSPEC_NS = "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"
 # NuGet's names for target frameworks in a nuspec dependency group.
@@ -50,19 +52,6 @@ TFM_NAMES = {"netstandard2.0": ".NETStandard2.0", "netstandard2.1": ".NETStandar
 
 class PackError(Exception):
     pass
-
-
-def cargo_version() -> str:
-    section = None
-    for line in CARGO_TOML.read_text(encoding="utf-8").splitlines():
-        header = re.match(r"\s*\[([^\]]+)\]\s*$", line)
-        if header:
-            section = header.group(1).strip()
-            continue
-        found = re.match(r'\s*version\s*=\s*"([^"]+)"', line)
-        if section == "package" and found:
-            return found.group(1)
-    raise PackError(f"no [package] version in {CARGO_TOML}")
 
 
 def assembly_attribute(source: str, name: str) -> str | None:
@@ -247,7 +236,10 @@ def relationships(nuspec_name: str, psmdcp_name: str) -> str:
 
 def pack(managed: Path, output: Path) -> Path:
     project = Project(CSPROJ)
-    version = cargo_version()
+    try:
+        version = cargo_version()
+    except RuntimeError as error:
+        raise PackError(str(error)) from error
     info = ASSEMBLY_INFO.read_text(encoding="utf-8")
     four_part = version.split("-")[0] + ".0"
     agree = {

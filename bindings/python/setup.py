@@ -13,13 +13,13 @@ Cargo builds with ``--locked`` into the workspace's own ``target/`` directory (o
 needs the whole source tree: install from a checkout (``pip install ./bindings/python``),
 not from an sdist.
 
-The version is read from ``[package] version`` in that Cargo.toml (one version for the
-crate, the C ABI and every package), and the built package's ``_version.py`` is written
-from it. ``src/authsignal_terminal/_version.py`` holds the same version for editable
-installs; ``bindings/package-test.sh`` checks that it agrees.
+The version is ``[package] version`` in that Cargo.toml (one version for the crate, the
+C ABI and every package), read by ``scripts/cargo_version.py`` as for every package, and
+the built package's ``_version.py`` is written from it.
+``src/authsignal_terminal/_version.py`` holds the same version for editable installs;
+``bindings/package-test.sh`` checks that it agrees.
 """
 
-import re
 import sys
 from pathlib import Path
 
@@ -29,22 +29,11 @@ from setuptools.command.build_py import build_py
 from setuptools_rust import Binding, RustExtension
 from setuptools_rust.build import build_rust
 
-CARGO_MANIFEST = Path(__file__).resolve().parent.parent.parent / "Cargo.toml"
+ROOT = Path(__file__).resolve().parent.parent.parent
+CARGO_MANIFEST = ROOT / "Cargo.toml"
 
-
-def cargo_version() -> str:
-    """``[package] version`` of the workspace root crate (no TOML parser: Python 3.9 has none)."""
-    section = None
-    for line in CARGO_MANIFEST.read_text(encoding="utf-8").splitlines():
-        header = re.match(r"\s*\[([^\]]+)\]\s*$", line)
-        if header:
-            section = header.group(1).strip()
-            continue
-        found = re.match(r'\s*version\s*=\s*"([^"]+)"', line)
-        if section == "package" and found:
-            return found.group(1)
-    raise RuntimeError(f"no [package] version in {CARGO_MANIFEST}")
-
+sys.path.insert(0, str(ROOT / "scripts"))
+from cargo_version import cargo_version  # noqa: E402  (the one reader of the version)
 
 VERSION = cargo_version()
 

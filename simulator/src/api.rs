@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::http::{Answer, Reply, Request};
+use crate::http::{Answer, Reply, Request, Service};
 use crate::{lock, Shared, TerminalStats};
 
 const BASE_PATH: &str = "/v1";
@@ -212,7 +212,7 @@ impl Directives {
 }
 
 /// An Authsignal-shaped error body.
-pub(crate) fn error_body(code: &str, description: &str) -> String {
+fn error_body(code: &str, description: &str) -> String {
     json!({"error": code, "errorCode": code, "errorDescription": description}).to_string()
 }
 
@@ -253,7 +253,21 @@ pub(crate) fn redact(id: &str) -> String {
     format!("…{}", chars[chars.len() - 4..].iter().collect::<String>())
 }
 
-pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
+impl Service for Shared {
+    fn handle(&self, request: &Request) -> Reply {
+        handle(self, request)
+    }
+
+    fn unreadable(&self, why: &str) -> Answer {
+        Answer::json(400, error_body("invalid_request", why))
+    }
+
+    fn clock_offset(&self) -> i64 {
+        self.clock_offset
+    }
+}
+
+fn handle(shared: &Shared, request: &Request) -> Reply {
     let started = Instant::now();
     let terminal = request.header(TERMINAL_HEADER).unwrap_or("");
     let reply = route(shared, request, terminal);

@@ -5,7 +5,16 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use crate::Shared;
+/// What answers the requests [`serve`] reads: the Terminal API (`api.rs`, for the
+/// simulator's shared state). This module knows nothing of the API.
+pub(crate) trait Service {
+    /// The reply to a request.
+    fn handle(&self, request: &Request) -> Reply;
+    /// The answer (400) to a request that could not be read, and why.
+    fn unreadable(&self, why: &str) -> Answer;
+    /// Seconds added to this machine's clock in each answer's Date header.
+    fn clock_offset(&self) -> i64;
+}
 
 /// Request heads larger than this are refused.
 const MAX_HEAD: usize = 64 * 1024;
@@ -121,7 +130,7 @@ fn http_date(offset_s: i64) -> String {
 /// (under TLS, the TCP stream), for [`Reply::Garbage`]. `idle(true)` is called while the
 /// connection waits for the next request after an answer, `idle(false)` once it starts.
 pub(crate) fn serve<S: Read + Write>(
-    shared: &Shared,
+    service: &dyn Service,
     stream: S,
     raw: &TcpStream,
     idle: &dyn Fn(bool),
@@ -142,21 +151,21 @@ pub(crate) fn serve<S: Read + Write>(
             Ok(None) => return,
             Err(e) => {
                 if e.kind() == io::ErrorKind::InvalidData {
-                    let answer = Answer::json(
-                        400,
-                        crate::api::error_body("invalid_request", &e.to_string()),
+                    let answer = service.unreadable(&e.to_string());
+                    let _ = write_all(
+                        reader.get_mut(),
+                        &answer.bytes(true, service.clock_offset()),
                     );
-                    let _ = write_all(reader.get_mut(), &answer.bytes(true, shared.clock_offset));
                 }
                 return;
             }
         };
-        match crate::api::handle(shared, &request) {
+        match service.handle(&request) {
             Reply::Answer(answer) => {
                 let closing = !request.keep_alive;
                 if write_all(
                     reader.get_mut(),
-                    &answer.bytes(closing, shared.clock_offset),
+                    &answer.bytes(closing, service.clock_offset()),
                 )
                 .is_err()
                     || closing
@@ -171,7 +180,7 @@ pub(crate) fn serve<S: Read + Write>(
                 return;
             }
             Reply::DropMidway(answer) => {
-                let bytes = answer.bytes(false, shared.clock_offset);
+                let bytes = answer.bytes(false, service.clock_offset());
                 let cut = bytes.len() - answer.body.len() / 2;
                 let _ = write_all(reader.get_mut(), &bytes[..cut]);
                 return;

@@ -16,6 +16,15 @@ use super::{
     try_arg,
 };
 
+/// Which client a call from C runs on.
+pub(crate) enum On {
+    /// The `as_client` C passed in: checked for NULL before the other arguments are read.
+    Client(*const as_client),
+    /// The process-wide default client: got (built on first use) after the arguments are
+    /// read, so a bad argument is reported before anything of the environment.
+    Default(fn() -> Result<&'static Client, Error>),
+}
+
 /// A client of the Terminal API: its settings and a pool of kept-alive connections.
 /// Safe to use from many threads at once. Free it with `as_client_free`.
 #[allow(non_camel_case_types)]
@@ -23,13 +32,177 @@ pub struct as_client {
     pub(crate) client: Client,
 }
 
-/// Hands a session from the core to C through `out`, or records the error.
-pub(crate) fn deliver_session(
-    out: &mut *mut as_payment_session,
-    result: Result<PaymentSession, Error>,
+/// The one path of every call that hands C a payment session, on an `as_client` or on
+/// the default client: clears `out`, checks the client, reads the arguments, calls the
+/// core and hands the session over (or records the error).
+///
+/// # Safety
+/// `out` and the pointer in `on` are NULL or valid, as the header requires.
+unsafe fn session_call<A>(
+    on: On,
+    out: *mut *mut as_payment_session,
+    args: impl FnOnce() -> Result<A, Error>,
+    call: impl FnOnce(&Client, A) -> Result<PaymentSession, Error>,
 ) -> as_result {
-    let session = try_arg!(result.and_then(as_payment_session::try_from));
+    // SAFETY: out is NULL or writable, as the caller promises.
+    let out = try_arg!(unsafe { out_param(out, "out") });
+    let (client, args) = match on {
+        On::Client(c) => {
+            // SAFETY: c is NULL or a live client, as the caller promises.
+            let c = try_arg!(unsafe { arg_ref(c, "client") });
+            (&c.client, try_arg!(args()))
+        }
+        On::Default(get) => {
+            let args = try_arg!(args());
+            (try_arg!(get()), args)
+        }
+    };
+    let session = try_arg!(call(client, args).and_then(as_payment_session::try_from));
     deliver(out, session)
+}
+
+/// What a create reads from C: the terminal id, the currency and the optional reference.
+struct CreateArgs<'a> {
+    terminal_id: &'a str,
+    currency: &'a str,
+    reference: Option<&'a str>,
+}
+
+/// A create (major or minor units) from C on either client: `call` gets the arguments
+/// read and checked for NULL and UTF-8.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+unsafe fn create_call(
+    on: On,
+    terminal_id: *const c_char,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+    call: impl FnOnce(&Client, CreateArgs<'_>) -> Result<PaymentSession, Error>,
+) -> as_result {
+    let args = || {
+        // SAFETY: each pointer is NULL or a NUL-terminated string, as the caller promises.
+        Ok(CreateArgs {
+            terminal_id: unsafe { arg_str(terminal_id, "terminal_id") }?,
+            currency: unsafe { arg_str(currency, "currency") }?,
+            reference: unsafe { arg_opt_str(reference, "reference") }?,
+        })
+    };
+    // SAFETY: as the caller promises.
+    unsafe { session_call(on, out, args, call) }
+}
+
+/// A read or a wait of one session from C on either client: `call` gets the terminal id
+/// and the challenge id, read and checked for NULL and UTF-8.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+unsafe fn read_call(
+    on: On,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    out: *mut *mut as_payment_session,
+    call: impl FnOnce(&Client, &str, &str) -> Result<PaymentSession, Error>,
+) -> as_result {
+    let args = || {
+        // SAFETY: each pointer is NULL or a NUL-terminated string, as the caller promises.
+        Ok((unsafe { arg_str(terminal_id, "terminal_id") }?, unsafe {
+            arg_str(challenge_id, "challenge_id")
+        }?))
+    };
+    // SAFETY: as the caller promises.
+    unsafe { session_call(on, out, args, |client, (t, ch)| call(client, t, ch)) }
+}
+
+/// `as_client_create_payment_session` and `as_create_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn create(
+    on: On,
+    terminal_id: *const c_char,
+    amount: f64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        create_call(on, terminal_id, currency, reference, out, |client, a| {
+            client.create_payment_session(a.terminal_id, amount, a.currency, a.reference)
+        })
+    }
+}
+
+/// `as_client_create_payment_session_minor` and `as_create_payment_session_minor`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn create_minor(
+    on: On,
+    terminal_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    reference: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        create_call(on, terminal_id, currency, reference, out, |client, a| {
+            client.create_payment_session_minor(
+                a.terminal_id,
+                amount_minor,
+                a.currency,
+                a.reference,
+            )
+        })
+    }
+}
+
+/// `as_client_get_payment_session` and `as_get_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn get(
+    on: On,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: as the caller promises.
+    unsafe {
+        read_call(
+            on,
+            terminal_id,
+            challenge_id,
+            out,
+            Client::get_payment_session,
+        )
+    }
+}
+
+/// `as_client_wait_payment_session` and `as_wait_payment_session`.
+///
+/// # Safety
+/// Each pointer is NULL or valid, as the header requires.
+pub(crate) unsafe fn wait(
+    on: On,
+    terminal_id: *const c_char,
+    challenge_id: *const c_char,
+    timeout_ms: u32,
+    cancel: *const as_cancel_token,
+    out: *mut *mut as_payment_session,
+) -> as_result {
+    // SAFETY: cancel is NULL or a live token, as the caller promises.
+    let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
+    let timeout = Duration::from_millis(timeout_ms.into());
+    // SAFETY: as the caller promises.
+    unsafe {
+        read_call(on, terminal_id, challenge_id, out, |client, t, ch| {
+            client.wait_payment_session(t, ch, timeout, cancel)
+        })
+    }
 }
 
 /// Makes a client. `options` may be NULL for the defaults; the client copies what it
@@ -88,15 +261,7 @@ pub unsafe extern "C" fn as_client_create_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_create_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let client = try_arg!(unsafe { arg_ref(c, "client") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
-        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
-        deliver_session(
-            out,
-            client.client.create_payment_session(terminal_id, amount, currency, reference),
-        )
+        unsafe { create(On::Client(c), terminal_id, amount, currency, reference, out) }
     }
 }
 
@@ -121,17 +286,7 @@ pub unsafe extern "C" fn as_client_create_payment_session_minor(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_create_payment_session_minor",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let client = try_arg!(unsafe { arg_ref(c, "client") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
-        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
-        deliver_session(
-            out,
-            client
-                .client
-                .create_payment_session_minor(terminal_id, amount_minor, currency, reference),
-        )
+        unsafe { create_minor(On::Client(c), terminal_id, amount_minor, currency, reference, out) }
     }
 }
 
@@ -153,11 +308,7 @@ pub unsafe extern "C" fn as_client_get_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_get_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let client = try_arg!(unsafe { arg_ref(c, "client") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
-        deliver_session(out, client.client.get_payment_session(terminal_id, challenge_id))
+        unsafe { get(On::Client(c), terminal_id, challenge_id, out) }
     }
 }
 
@@ -191,20 +342,7 @@ pub unsafe extern "C" fn as_client_wait_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_client_wait_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let client = try_arg!(unsafe { arg_ref(c, "client") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
-        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
-        deliver_session(
-            out,
-            client.client.wait_payment_session(
-                terminal_id,
-                challenge_id,
-                Duration::from_millis(timeout_ms.into()),
-                cancel,
-            ),
-        )
+        unsafe { wait(On::Client(c), terminal_id, challenge_id, timeout_ms, cancel, out) }
     }
 }
 

@@ -1,19 +1,17 @@
-//! The one-call path for POS code that wants no objects: a process-wide client built on
-//! first use from the environment, and the currency helper.
+//! The one-call path for POS code that wants no objects: the calls of `as_client` on a
+//! process-wide client built on first use from the environment.
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_char;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::money::currency_exponent;
 use crate::options::ClientOptions;
 
 use super::cancel_token::as_cancel_token;
-use super::client::deliver_session;
+use super::client::{create, create_minor, get, wait, On};
 use super::payment_session::as_payment_session;
-use super::{arg_opt_str, arg_str, as_result, ffi_panic_boundary, out_param, try_arg};
+use super::{as_result, ffi_panic_boundary};
 
 /// The process-wide client. Only a success is kept: after a failure (a CA file not there
 /// yet, a bad variable) the next call reads the environment and tries again.
@@ -26,6 +24,9 @@ fn default_client() -> Result<&'static Client, Error> {
     // Two threads may build one at once: the first to finish wins, the other is dropped.
     Ok(DEFAULT.get_or_init(|| client))
 }
+
+/// The calls below run on the process-wide client.
+const PROCESS_WIDE: On = On::Default(default_client);
 
 /// `as_client_create_payment_session` on the process-wide default client, built on first
 /// use from the environment: AUTHSIGNAL_TERMINAL_BASE_URL (a full base URL) or else
@@ -50,12 +51,7 @@ pub unsafe extern "C" fn as_create_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_create_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
-        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
-        let client = try_arg!(default_client());
-        deliver_session(out, client.create_payment_session(terminal_id, amount, currency, reference))
+        unsafe { create(PROCESS_WIDE, terminal_id, amount, currency, reference, out) }
     }
 }
 
@@ -79,15 +75,7 @@ pub unsafe extern "C" fn as_create_payment_session_minor(
 ) -> as_result {
     ffi_panic_boundary! { "as_create_payment_session_minor",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let currency = try_arg!(unsafe { arg_str(currency, "currency") });
-        let reference = try_arg!(unsafe { arg_opt_str(reference, "reference") });
-        let client = try_arg!(default_client());
-        deliver_session(
-            out,
-            client.create_payment_session_minor(terminal_id, amount_minor, currency, reference),
-        )
+        unsafe { create_minor(PROCESS_WIDE, terminal_id, amount_minor, currency, reference, out) }
     }
 }
 
@@ -108,11 +96,7 @@ pub unsafe extern "C" fn as_get_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_get_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
-        let client = try_arg!(default_client());
-        deliver_session(out, client.get_payment_session(terminal_id, challenge_id))
+        unsafe { get(PROCESS_WIDE, terminal_id, challenge_id, out) }
     }
 }
 
@@ -137,37 +121,6 @@ pub unsafe extern "C" fn as_wait_payment_session(
 ) -> as_result {
     ffi_panic_boundary! { "as_wait_payment_session",
         // SAFETY: every pointer is NULL or valid, as the header requires.
-        let out = try_arg!(unsafe { out_param(out, "out") });
-        let terminal_id = try_arg!(unsafe { arg_str(terminal_id, "terminal_id") });
-        let challenge_id = try_arg!(unsafe { arg_str(challenge_id, "challenge_id") });
-        // SAFETY: cancel is NULL or a live token, as the header requires.
-        let cancel = unsafe { cancel.as_ref() }.map(|t| &t.token);
-        let client = try_arg!(default_client());
-        deliver_session(
-            out,
-            client.wait_payment_session(
-                terminal_id,
-                challenge_id,
-                Duration::from_millis(timeout_ms.into()),
-                cancel,
-            ),
-        )
-    }
-}
-
-/// How many minor-unit digits `currency` has (ISO 4217): 2 for "USD", 0 for "JPY", 3 for
-/// "BHD"; -1 when `currency` is NULL or not an active ISO 4217 currency ("XYZ"), which
-/// every create refuses too. Does not touch the last error.
-///
-/// # Safety
-/// Each pointer is NULL or valid as described above and in the header's conventions.
-#[no_mangle]
-pub unsafe extern "C" fn as_currency_exponent(currency: *const c_char) -> c_int {
-    ffi_panic_boundary! { "as_currency_exponent",
-        // SAFETY: currency is NULL or a NUL-terminated string.
-        match unsafe { arg_str(currency, "currency") } {
-            Ok(code) => currency_exponent(code).map_or(-1, |e| e as c_int),
-            Err(_) => -1,
-        }
+        unsafe { wait(PROCESS_WIDE, terminal_id, challenge_id, timeout_ms, cancel, out) }
     }
 }

@@ -281,7 +281,7 @@ mod tests {
         );
         let _ = as_result_name(0);
         let _ = as_version();
-        let _ = unsafe { crate::ffi::default_client::as_currency_exponent(c"USD".as_ptr()) };
+        let _ = unsafe { crate::ffi::currency::as_currency_exponent(c"USD".as_ptr()) };
         let _ = unsafe {
             crate::ffi::payment_session::as_payment_session_challenge_id(std::ptr::null())
         };

@@ -22,13 +22,19 @@ use std::ffi::{c_char, CStr};
 
 use crate::error::Error;
 
+// Declared in the header's order: cbindgen writes the functions module by module, in the
+// order of these lines (the header is kept byte for byte; `tests/header.rs`).
 pub mod cancel_token;
 pub mod client;
 pub mod client_options;
 pub mod default_client;
+
+pub mod currency;
+
 pub mod diagnose;
 pub mod error;
 pub mod journal;
+pub mod journal_entry;
 pub mod log;
 pub mod payment_session;
 

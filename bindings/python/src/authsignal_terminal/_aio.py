@@ -20,19 +20,19 @@ from ._client import (
     Amount,
     CancelToken,
     Client,
+    ClientOptions,
     JournalEntry,
     PaymentSession,
-    Region,
-    StrPath,
     _cancel_native,
+    _refuse_unknown_options,
     _wait_token,
 )
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
-        from typing import Self
+        from typing import Self, Unpack
     else:
-        from typing_extensions import Self
+        from typing_extensions import Self, Unpack
 
 _T = TypeVar("_T")
 
@@ -49,37 +49,9 @@ class AsyncClient:
         **the rest**: as ``Client``.
     """
 
-    def __init__(
-        self,
-        *,
-        region: Region | str | None = None,
-        base_url: str | None = None,
-        connect_timeout: float | None = None,
-        request_timeout: float | None = None,
-        poll_interval: float | None = None,
-        ca_file: StrPath | None = None,
-        use_system_roots: bool | None = None,
-        proxy: str | None = None,
-        user_agent_suffix: str | None = None,
-        journal: StrPath | None = None,
-        journal_lifetime: float | None = None,
-        journal_retention: float | None = None,
-        executor: Executor | None = None,
-    ) -> None:
-        self.sync = Client(
-            region=region,
-            base_url=base_url,
-            connect_timeout=connect_timeout,
-            request_timeout=request_timeout,
-            poll_interval=poll_interval,
-            ca_file=ca_file,
-            use_system_roots=use_system_roots,
-            proxy=proxy,
-            user_agent_suffix=user_agent_suffix,
-            journal=journal,
-            journal_lifetime=journal_lifetime,
-            journal_retention=journal_retention,
-        )
+    def __init__(self, *, executor: Executor | None = None, **options: Unpack[ClientOptions]) -> None:
+        _refuse_unknown_options(type(self).__name__, options)
+        self.sync = Client(**options)
         self._executor = executor
 
     def _run(self, function: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:

@@ -19,7 +19,7 @@ from ctypes import byref, c_void_p
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, TypedDict, TypeVar, Union
 
 from . import _errors, _log
 from ._ffi import lib
@@ -28,9 +28,9 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
-        from typing import Self
+        from typing import Self, Unpack
     else:
-        from typing_extensions import Self
+        from typing_extensions import Self, Unpack
 
 _T = TypeVar("_T")
 
@@ -476,6 +476,34 @@ def _wait_token(cancel: CancelToken | None) -> Iterator[NativeHandle]:
         native.close()
 
 
+class ClientOptions(TypedDict, total=False):
+    """The keyword options of ``Client`` and ``AsyncClient``, defined once (see ``Client``
+    for what each means). Every one is optional; None keeps the library's default."""
+
+    region: Region | str | None
+    base_url: str | None
+    connect_timeout: float | None
+    request_timeout: float | None
+    poll_interval: float | None
+    ca_file: StrPath | None
+    use_system_roots: bool | None
+    proxy: str | None
+    user_agent_suffix: str | None
+    journal: StrPath | None
+    journal_lifetime: float | None
+    journal_retention: float | None
+
+
+_OPTION_NAMES = frozenset(ClientOptions.__annotations__)
+
+
+def _refuse_unknown_options(owner: str, options: ClientOptions) -> None:
+    """The TypeError Python gives for a keyword a signature does not have."""
+    unknown = sorted(options.keys() - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"{owner}() got an unexpected keyword argument {unknown[0]!r}")
+
+
 class _ClientOptions:
     def __init__(self) -> None:
         out = c_void_p()
@@ -523,25 +551,23 @@ class Client:
         TypeError: an argument of the wrong type.
     """
 
-    def __init__(
-        self,
-        *,
-        region: Region | str | None = None,
-        base_url: str | None = None,
-        connect_timeout: float | None = None,
-        request_timeout: float | None = None,
-        poll_interval: float | None = None,
-        ca_file: StrPath | None = None,
-        use_system_roots: bool | None = None,
-        proxy: str | None = None,
-        user_agent_suffix: str | None = None,
-        journal: StrPath | None = None,
-        journal_lifetime: float | None = None,
-        journal_retention: float | None = None,
-    ) -> None:
-        options = _ClientOptions().native
+    def __init__(self, **options: Unpack[ClientOptions]) -> None:
+        _refuse_unknown_options(type(self).__name__, options)
+        region = options.get("region")
+        base_url = options.get("base_url")
+        connect_timeout = options.get("connect_timeout")
+        request_timeout = options.get("request_timeout")
+        poll_interval = options.get("poll_interval")
+        ca_file = options.get("ca_file")
+        use_system_roots = options.get("use_system_roots")
+        proxy = options.get("proxy")
+        user_agent_suffix = options.get("user_agent_suffix")
+        journal = options.get("journal")
+        journal_lifetime = options.get("journal_lifetime")
+        journal_retention = options.get("journal_retention")
+        native_options = _ClientOptions().native
         try:
-            with options.borrow() as opts:
+            with native_options.borrow() as opts:
                 if region is not None:
                     lib.as_client_options_set_region(opts, _region_number(region))
                 if base_url is not None:
@@ -585,7 +611,7 @@ class Client:
                 out = c_void_p()
                 lib.as_client_new(opts, byref(out))
         finally:
-            options.close()
+            native_options.close()
         self._native = NativeHandle(out.value or 0, lib.as_client_free, "client")
 
     def create_payment_session(
