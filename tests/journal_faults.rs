@@ -53,8 +53,10 @@ fn kind_name(kind: ErrorKind) -> String {
 /// The child: each step prints one line, `fds N` last; it never panics on purpose.
 #[test]
 fn child_process() {
-    if std::env::var(CHILD_ENV).is_err() {
-        return;
+    match std::env::var(CHILD_ENV).as_deref() {
+        Ok("full-disk") => return full_disk_child(),
+        Ok(_) => {}
+        Err(_) => return,
     }
     let var = |name: &str| std::env::var(name).unwrap();
     let ca = std::env::var("AS_JFAULT_CA").ok().map(PathBuf::from);
@@ -443,4 +445,194 @@ fn every_journal_call_point_fails_safely_with_eio_enospc_and_eacces() {
         ERRNOS.len()
     );
     assert!(n >= 3 * 10, "too few call points seen: {counts:?}");
+}
+
+/// The full-disk child, on a small tmpfs of its own: opens a journal there, fills the
+/// disk, keeps creating payments (one reference each, terminal `AS_JFAULT_TID` + n), then
+/// frees the space and goes on. Prints `N ok|sent-unrecorded|journal|other DETAIL` a line.
+fn full_disk_child() {
+    let var = |name: &str| std::env::var(name).unwrap();
+    let ca = std::env::var("AS_JFAULT_CA").ok().map(PathBuf::from);
+    let dir = PathBuf::from(var("AS_JFAULT_DIR"));
+    let journal = dir.join("pos.journal");
+    let options = options_for(&var("AS_JFAULT_BASE_URL"), ca.as_deref(), &journal);
+    let client = Client::new(&options).expect("the journal opens on the small disk");
+    let tid = var("AS_JFAULT_TID");
+    let pay = |n: u32| {
+        let result = client.create_payment_session(
+            &format!("{tid}{n}+outcome=COMPLETED+polls=0"),
+            5.0,
+            "USD",
+            Some(&format!("ref-{n}")),
+        );
+        let line = match result {
+            Ok(s) if s.journal_error().is_none() => format!("{n} ok"),
+            Ok(_) => format!("{n} sent-unrecorded"),
+            Err(e) if e.kind() == ErrorKind::Journal => format!("{n} journal"),
+            Err(e) => format!("{n} other {:?}", e.kind()),
+        };
+        println!("FD {line}");
+    };
+    pay(0);
+    // Fill the disk to its last byte.
+    let filler = dir.join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 4096];
+        while file.write_all(&block).is_ok() {}
+        while file.write_all(&[0]).is_ok() {}
+        let _ = file.sync_all();
+    }
+    println!("FD full");
+    for n in 1..=12 {
+        pay(n);
+    }
+    std::fs::remove_file(&filler).unwrap();
+    println!("FD freed");
+    for n in 13..=20 {
+        pay(n);
+    }
+    // What the journal holds, once there is room again.
+    for n in 0..=20 {
+        match client.find_payment_session(&format!("ref-{n}")) {
+            Ok(_) => println!("FD holds {n} yes"),
+            Err(e) => println!("FD holds {n} {:?}", e.kind()),
+        }
+    }
+    // A reference whose create the full disk refused may be paid now, and one paid
+    // before is still refused.
+    for n in [0, 1] {
+        match client.create_payment_session(
+            &format!("{tid}{n}+outcome=COMPLETED+polls=0"),
+            5.0,
+            "USD",
+            Some(&format!("ref-{n}")),
+        ) {
+            Ok(_) => println!("FD again {n} ok"),
+            Err(e) => println!("FD again {n} {:?}", e.kind()),
+        }
+    }
+}
+
+/// The journal on a real, small file system that fills up (a tmpfs mounted in a mount
+/// namespace of the child's own, through `unshare`), with payments going on after space
+/// is freed.
+#[test]
+fn a_full_disk_refuses_creates_before_sending_and_payments_resume_once_space_is_freed() {
+    let unshare = |extra: &[&str]| {
+        Command::new("unshare")
+            .args(["-rm", "--", "sh", "-c"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let probe = TempDir::new("mount-probe");
+    let can_mount = unshare(&[
+        "mount -t tmpfs -o size=64k tmpfs \"$0\"",
+        &probe.0.to_string_lossy(),
+    ]);
+    if !can_mount {
+        // Root (as here and in CI) can always do it; elsewhere the injection of ENOSPC
+        // at every write above stands in for it.
+        assert_ne!(
+            std::env::var("USER").as_deref(),
+            Ok("root"),
+            "root could not mount a tmpfs in a namespace of its own"
+        );
+        eprintln!("skipped: no tmpfs can be mounted here (not root, no user namespaces)");
+        return;
+    }
+    let sim = Simulator::start(Config::default()).expect("the simulator starts");
+    let dir = TempDir::new("full-disk");
+    let tid = format!("{SECRET}_full_");
+    let mut command = Command::new("unshare");
+    command
+        .args(["-rm", "--", "sh", "-c"])
+        .arg("mount -t tmpfs -o size=2m tmpfs \"$0\" && exec \"$@\"")
+        .arg(&dir.0)
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+            "--quiet",
+        ])
+        .env(CHILD_ENV, "full-disk")
+        .env("AS_JFAULT_BASE_URL", sim.base_url())
+        .env("AS_JFAULT_DIR", &dir.0)
+        .env("AS_JFAULT_TID", &tid)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null());
+    if let Some(ca) = sim.ca_file() {
+        command.env("AS_JFAULT_CA", ca);
+    }
+    let out = command.output().expect("the child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "the child failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    let posts = |n: u32| {
+        sim.terminal_stats(&format!("{tid}{n}+outcome=COMPLETED+polls=0"))
+            .creates
+    };
+    let mut phase = "before";
+    let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut refused_when_full = Vec::new();
+    for line in stdout.lines().filter_map(|l| l.strip_prefix("FD ")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["full"] => phase = "full",
+            ["freed"] => phase = "freed",
+            [n, result] => {
+                let n: u32 = n.parse().unwrap();
+                seen.entry(phase).or_default().push(result.to_string());
+                match *result {
+                    // Refused by the journal: nothing was sent.
+                    "journal" => {
+                        assert_eq!(phase, "full", "{line}: refused with space to spare");
+                        // (Reference 1 is created again once space is freed.)
+                        let retried = u64::from(n == 1);
+                        assert_eq!(posts(n), retried, "{line}: sent although refused");
+                        refused_when_full.push(n);
+                    }
+                    "ok" | "sent-unrecorded" => assert_eq!(posts(n), 1, "{line}"),
+                    _ => panic!("{line}: a full disk gave another error"),
+                }
+                if phase != "full" {
+                    assert_eq!(*result, "ok", "{line}: with space, payments are recorded");
+                }
+            }
+            ["holds", n, held] => {
+                let n: u32 = n.parse().unwrap();
+                // Every create that was sent is in the journal; none that was refused.
+                let sent = posts(n) == 1 && !refused_when_full.contains(&n);
+                assert_eq!(*held, if sent { "yes" } else { "NotFound" }, "{line}");
+            }
+            ["again", "0", kind] => assert_eq!(*kind, "DuplicateReference", "{line}"),
+            ["again", "1", kind] => {
+                if refused_when_full.contains(&1) {
+                    assert_eq!(*kind, "ok", "{line}: the refused reference may be paid now");
+                    assert_eq!(posts(1), 1);
+                } else {
+                    assert_eq!(*kind, "DuplicateReference", "{line}");
+                }
+            }
+            _ => panic!("unexpected line from the child: {line}"),
+        }
+    }
+    let full = seen.get("full").cloned().unwrap_or_default();
+    assert!(
+        full.iter().any(|r| r == "journal"),
+        "the full disk refused no create: {full:?}"
+    );
+    assert_eq!(seen.get("freed").map(Vec::len), Some(8), "{stdout}");
+    println!("full disk: {seen:?}");
 }
