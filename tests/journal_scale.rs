@@ -1,0 +1,130 @@
+//! The payment journal grown large: retention keeps its file from growing without bound,
+//! and a journal of many entries still refuses, finds and lets through as a small one
+//! does. The rows are added straight through SQLite (tests/support/journal_rows.rs); the
+//! timings at 0, 10k and 1M entries are `make bench-journal`'s (benches/journal.rs), as
+//! no test here asserts on a duration.
+
+#[path = "support/journal_rows.rs"]
+mod journal_rows;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use authsignal_terminal::{Client, ClientOptions, ErrorKind, PaymentStatus};
+use authsignal_terminal_sim::{Config, Simulator};
+
+const SECRET: &str = "tid_SECRET_jscale_0c5e";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("as-jscale-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn client(sim: &Simulator, journal: &Path, lifetime: Duration, retention: Duration) -> Client {
+    let mut options = ClientOptions::new();
+    options.set_base_url(sim.base_url()).unwrap();
+    if let Some(ca) = sim.ca_file() {
+        options.set_ca_file(ca).unwrap();
+    }
+    options
+        .set_poll_interval(Duration::from_millis(100))
+        .unwrap();
+    options.set_journal_path(journal).unwrap();
+    options.set_journal_lifetime(lifetime).unwrap();
+    options.set_journal_retention(retention).unwrap();
+    Client::new(&options).unwrap()
+}
+
+fn rows(journal: &Path, pattern: &str) -> i64 {
+    rusqlite::Connection::open(journal)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM payments WHERE reference LIKE ?1",
+            [pattern],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Rounds of 20,000 final entries, each aged out by the next create: every round's
+/// entries are gone after it, and the file stays the size the first round made it
+/// (SQLite reuses the pages a purge frees).
+#[test]
+fn retention_keeps_the_file_from_growing_without_bound() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let dir = TempDir::new("retention");
+    let journal = dir.0.join("pos.journal");
+    let retention = Duration::from_millis(300);
+    let client = client(&sim, &journal, Duration::from_millis(100), retention);
+    let tid = format!("{SECRET}+outcome=COMPLETED+polls=0");
+    let mut sizes = Vec::new();
+    for round in 0..5 {
+        let prefix = format!("round{round}-");
+        journal_rows::fill(&journal, &prefix, 20_000, Duration::from_secs(86_400)).unwrap();
+        assert_eq!(rows(&journal, &format!("{prefix}%")), 20_000);
+        std::thread::sleep(retention + Duration::from_millis(100));
+        // The create that ages them out; its own entry ends COMPLETED, so the next
+        // round's create ages it out too.
+        let s = client
+            .create_payment_session(&tid, 1.0, "USD", Some(&format!("pay-{round}")))
+            .unwrap();
+        let done = client
+            .wait_payment_session(&tid, s.challenge_id(), Duration::from_secs(10), None)
+            .unwrap();
+        assert_eq!(done.status(), PaymentStatus::Completed);
+        assert_eq!(rows(&journal, &format!("{prefix}%")), 0, "round {round}");
+        assert!(rows(&journal, "%") <= 2, "round {round}");
+        sizes.push(journal_rows::size_on_disk(&journal));
+    }
+    let first = sizes[0];
+    println!("journal size after each round of 20,000 entries aged out: {sizes:?} bytes");
+    for (round, size) in sizes.iter().enumerate() {
+        assert!(
+            *size <= first + first / 4,
+            "round {round}: {size} bytes, the first round left {first}: {sizes:?}"
+        );
+    }
+}
+
+/// 50,000 entries (a few weeks of a busy lane): the oldest is found, a paid reference
+/// among them is refused without a POST, and a new reference goes.
+#[test]
+fn a_journal_of_many_entries_finds_refuses_and_lets_through_as_a_small_one() {
+    let sim = Simulator::start(Config::default()).unwrap();
+    let dir = TempDir::new("many");
+    let journal = dir.0.join("pos.journal");
+    let year = Duration::from_secs(366 * 86_400);
+    let open = |sim: &Simulator| client(sim, &journal, Duration::from_secs(600), year);
+    drop(open(&sim));
+    journal_rows::fill(&journal, "old-", 50_000, Duration::from_secs(30 * 86_400)).unwrap();
+    let client = open(&sim);
+    let oldest = client.find_payment_session("old-0").unwrap();
+    assert_eq!(oldest.status(), Some(PaymentStatus::Completed));
+    assert_eq!(oldest.challenge_id(), Some("pch_old-00000000"));
+    let tid = format!("{SECRET}_many+outcome=COMPLETED+polls=0");
+    let e = client
+        .create_payment_session(&tid, 1.0, "USD", Some("old-12345"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference, "{}", e.message());
+    // Every tenth is FAILED: that reference may be paid again.
+    client
+        .create_payment_session(&tid, 1.0, "USD", Some("old-49999"))
+        .unwrap();
+    client
+        .create_payment_session(&tid, 1.0, "USD", Some("new-1"))
+        .unwrap();
+    assert_eq!(sim.terminal_stats(&tid).creates, 2);
+    assert_eq!(rows(&journal, "old-%"), 50_000);
+}
