@@ -129,6 +129,13 @@ bench: deps-c build
 	scripts/install-deps.sh bench
 	-$(MAKE) csharp
 	python3 benches/run.py --json target/bench/results.json
+	$(MAKE) bench-journal
+
+# The payment journal at 0, 10k and 1M entries: a create, a find, opening a client, the
+# retention clean-up, side by side in one run (benches/journal.rs; part of make bench).
+.PHONY: bench-journal
+bench-journal:
+	$(CARGO) bench --locked --bench journal
 
 bench-smoke: deps-c build
 	scripts/install-deps.sh bench

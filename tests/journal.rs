@@ -1095,3 +1095,30 @@ mod c_abi {
         }
     }
 }
+
+/// Another program holding the journal's write lock past the busy timeout (10 s): the
+/// create fails with `JOURNAL` saying so, nothing is sent, and once the lock is released
+/// the same reference goes.
+#[test]
+fn a_journal_locked_past_the_busy_timeout_refuses_before_sending() {
+    let sim = start();
+    let dir = TempDir::new("locked");
+    let path = dir.path().join("pos.journal");
+    let client = client_for(&sim, &path);
+    let t = tid("locked", "+outcome=PENDING");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = client
+        .create_payment_session(&t, 5.0, "USD", Some("locked-1"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Journal, "{}", e.message());
+    assert!(e.message().contains("locked"), "{}", e.message());
+    assert!(!e.outcome_unknown());
+    assert_eq!(sim.terminal_stats(&t).creates, 0);
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    client
+        .create_payment_session(&t, 5.0, "USD", Some("locked-1"))
+        .unwrap();
+    assert_eq!(sim.terminal_stats(&t).creates, 1);
+}

@@ -55,6 +55,8 @@ fn kind_name(kind: ErrorKind) -> String {
 fn child_process() {
     match std::env::var(CHILD_ENV).as_deref() {
         Ok("full-disk") => return full_disk_child(),
+        Ok("threads") => return no_threads_child(),
+        Ok("nofile") => return nofile_child(),
         Ok(_) => {}
         Err(_) => return,
     }
@@ -118,21 +120,27 @@ fn child_process() {
     println!("{}", lines.join("\n"));
 }
 
-/// Builds the shim once, into this test's temporary folder.
+/// Builds the shim once per test process (tests run in parallel), into this test's
+/// temporary folder.
 fn shim() -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/journal_faults/iofault.c");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libiofault.so");
-    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_string()))
-        .args([
-            "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
-        ])
-        .arg(&out)
-        .arg(&source)
-        .arg("-ldl")
-        .status()
-        .expect("a C compiler runs (cc)");
-    assert!(status.success(), "the shim builds");
-    out
+    static SHIM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SHIM.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/journal_faults/iofault.c");
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("libiofault-{}.so", std::process::id()));
+        let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_string()))
+            .args([
+                "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
+            ])
+            .arg(&out)
+            .arg(&source)
+            .args(["-ldl", "-lpthread"])
+            .status()
+            .expect("a C compiler runs (cc)");
+        assert!(status.success(), "the shim builds");
+        out
+    })
+    .clone()
 }
 
 /// A fresh folder under the system temp dir, removed when dropped.
@@ -635,4 +643,197 @@ fn a_full_disk_refuses_creates_before_sending_and_payments_resume_once_space_is_
     );
     assert_eq!(seen.get("freed").map(Vec::len), Some(8), "{stdout}");
     println!("full disk: {seen:?}");
+}
+
+fn child_client(journal: Option<&Path>) -> Result<Client, authsignal_terminal::Error> {
+    let var = |name: &str| std::env::var(name).unwrap();
+    let mut options = ClientOptions::new();
+    options.set_base_url(&var("AS_JFAULT_BASE_URL")).unwrap();
+    if let Ok(ca) = std::env::var("AS_JFAULT_CA") {
+        options.set_ca_file(ca).unwrap();
+    }
+    options
+        .set_poll_interval(Duration::from_millis(100))
+        .unwrap();
+    if let Some(journal) = journal {
+        options.set_journal_path(journal).unwrap();
+    }
+    Client::new(&options)
+}
+
+/// Every call, with every pthread_create of the process failing: prints `threads ok`.
+fn no_threads_child() {
+    let dir = PathBuf::from(std::env::var("AS_JFAULT_DIR").unwrap());
+    let client = child_client(Some(&dir.join("pos.journal"))).expect("the client builds");
+    let tid = std::env::var("AS_JFAULT_TID").unwrap();
+    let s = client
+        .create_payment_session(&tid, 5.0, "USD", Some("no-threads"))
+        .expect("a create needs no thread");
+    let done = client
+        .wait_payment_session(&tid, s.challenge_id(), Duration::from_secs(10), None)
+        .expect("a wait needs no thread");
+    assert_eq!(done.status(), PaymentStatus::Completed);
+    client
+        .get_payment_session(&tid, s.challenge_id())
+        .expect("a get needs no thread");
+    client.find_payment_session("no-threads").unwrap();
+    client.forget_reference("no-threads").unwrap();
+    let report = authsignal_terminal::diagnose(&client, Some(&tid), &[]);
+    assert!(report.passed, "{}", report.to_text());
+    println!("FD threads ok");
+}
+
+/// Calls with no file descriptor to spare (RLIMIT_NOFILE at the lowest free one), then
+/// with the limit back: prints `FD nofile ...` lines.
+fn nofile_child() {
+    let dir = PathBuf::from(std::env::var("AS_JFAULT_DIR").unwrap());
+    let tid = std::env::var("AS_JFAULT_TID").unwrap();
+    // A client with no connection yet: its create needs a new socket.
+    let fresh = child_client(None).expect("the client builds");
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit write or read the one struct passed.
+    assert_eq!(
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+        0
+    );
+    let saved = limit.rlim_cur;
+    // The lowest free descriptor: open /dev/null, note it, close it.
+    let lowest = {
+        use std::os::fd::AsRawFd;
+        let probe = std::fs::File::open("/dev/null").unwrap();
+        probe.as_raw_fd() as libc::rlim_t
+    };
+    limit.rlim_cur = lowest;
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let journaled = child_client(Some(&dir.join("pos.journal")));
+    let created = fresh.create_payment_session(&tid, 5.0, "USD", Some("nofile"));
+    limit.rlim_cur = saved;
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    match journaled {
+        Ok(_) => println!("FD nofile journal-open ok"),
+        Err(e) => println!("FD nofile journal-open {:?} {}", e.kind(), e.message()),
+    }
+    match created {
+        Ok(_) => println!("FD nofile create ok"),
+        Err(e) => println!(
+            "FD nofile create {:?} unknown={} {}",
+            e.kind(),
+            e.outcome_unknown(),
+            e.message()
+        ),
+    }
+    match fresh.create_payment_session(&tid, 5.0, "USD", Some("nofile-after")) {
+        Ok(_) => println!("FD nofile after ok"),
+        Err(e) => println!("FD nofile after {:?} {}", e.kind(), e.message()),
+    }
+    match child_client(Some(&dir.join("pos.journal"))) {
+        Ok(_) => println!("FD nofile journal-after ok"),
+        Err(e) => println!("FD nofile journal-after {:?}", e.kind()),
+    }
+}
+
+/// Runs this binary's child `role` with the simulator's address and `dir`; its `FD` lines.
+fn run_child(
+    sim: &Simulator,
+    role: &str,
+    dir: &Path,
+    tid: &str,
+    env: &[(&str, &str)],
+) -> Vec<String> {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+            "--quiet",
+        ])
+        .env(CHILD_ENV, role)
+        .env("AS_JFAULT_BASE_URL", sim.base_url())
+        .env("AS_JFAULT_DIR", dir)
+        .env("AS_JFAULT_TID", tid)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null());
+    if let Some(ca) = sim.ca_file() {
+        command.env("AS_JFAULT_CA", ca);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command.output().expect("the child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "{role}: the child failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("FD ").map(str::to_string))
+        .collect()
+}
+
+/// The library starts no thread of its own: with every pthread_create failing, a create,
+/// a wait, a get, the journal's calls and a diagnosis all work.
+#[test]
+fn no_call_needs_a_thread() {
+    let sim = Simulator::start(Config::default()).expect("the simulator starts");
+    let dir = TempDir::new("threads");
+    let shim = shim();
+    let tid = format!("{SECRET}_threads+outcome=COMPLETED+polls=1");
+    let lines = run_child(
+        &sim,
+        "threads",
+        &dir.0,
+        &tid,
+        &[
+            ("LD_PRELOAD", &shim.to_string_lossy()),
+            ("IOFAULT_OP", "thread"),
+            ("IOFAULT_NTH", "0"),
+            ("IOFAULT_ERRNO", "11"),
+        ],
+    );
+    assert_eq!(lines, ["threads ok"]);
+    assert_eq!(sim.terminal_stats(&tid).creates, 1);
+}
+
+/// Out of file descriptors: building a client fails naming the cause, and a create
+/// needing a new connection fails before sending (outcome known, no POST); once descriptors are free
+/// again, both work.
+#[test]
+fn out_of_file_descriptors_is_a_clear_error_and_passes() {
+    let sim = Simulator::start(Config::default()).expect("the simulator starts");
+    let dir = TempDir::new("nofile");
+    let tid = format!("{SECRET}_nofile+outcome=PENDING");
+    let lines = run_child(&sim, "nofile", &dir.0, &tid, &[]);
+    let line = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(&format!("nofile {name} ")))
+            .unwrap_or_else(|| panic!("no {name} line: {lines:?}"))
+            .clone()
+    };
+    // Building a client reads its CA file before it opens the journal: either names
+    // the cause.
+    let open = line("journal-open");
+    assert!(
+        open.contains("Too many open files")
+            && (open.starts_with("nofile journal-open Journal ")
+                || open.starts_with("nofile journal-open InvalidArgument CA file")),
+        "{lines:?}"
+    );
+    assert!(
+        line("create").starts_with("nofile create Network unknown=false "),
+        "{lines:?}"
+    );
+    assert_eq!(line("after"), "nofile after ok");
+    assert_eq!(line("journal-after"), "nofile journal-after ok");
+    // The create without descriptors was not sent; the one after was.
+    assert_eq!(sim.terminal_stats(&tid).creates, 1);
 }

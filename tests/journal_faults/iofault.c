@@ -5,19 +5,20 @@
    IOFAULT_MARK    the calls counted are those on a path containing this text (open,
                    unlink) or on a descriptor such an open returned (the rest)
    IOFAULT_OP      the call to fail: open, read, write, fsync, lock, truncate, unlink, mmap
-   IOFAULT_NTH     ... the NTH such call (1-based), once
+   IOFAULT_NTH     ... the NTH such call (1-based), once; 0: every such call
    IOFAULT_ERRNO   ... with this errno (a number)
    IOFAULT_COUNTS  at exit, write "OP COUNT" lines and "fired 0|1" to this file
 
    "read" is read/pread/pread64, "write" write/pwrite/pwrite64, "fsync" fsync/fdatasync,
    "lock" fcntl's lock commands (F_SETLK, F_SETLKW, F_GETLK and the OFD ones),
    "truncate" ftruncate/ftruncate64, "mmap" mmap/mmap64 of a counted descriptor (SQLite's
-   WAL index). Only calls made through the dynamic symbol table are seen: the library's
+   WAL index), "thread" every pthread_create of the process (IOFAULT_MARK or not). Only calls made through the dynamic symbol table are seen: the library's
    SQLite and Rust's std make them so. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum { OP_OPEN, OP_READ, OP_WRITE, OP_FSYNC, OP_LOCK, OP_TRUNCATE, OP_UNLINK, OP_MMAP, OPS };
-static const char *const op_names[OPS] = {"open", "read", "write", "fsync",
-                                          "lock", "truncate", "unlink", "mmap"};
+enum { OP_OPEN, OP_READ, OP_WRITE, OP_FSYNC, OP_LOCK, OP_TRUNCATE, OP_UNLINK, OP_MMAP, OP_THREAD, OPS };
+static const char *const op_names[OPS] = {"open", "read",   "write",  "fsync", "lock",
+                                          "truncate", "unlink", "mmap", "thread"};
 
 #define MAX_FD 65536
 static unsigned char tracked[MAX_FD];
@@ -72,7 +73,7 @@ static void track(int fd, unsigned char on) {
 /* Counts one call of `op`; true when it is the one to fail (errno is then set). */
 static int inject(int op) {
   long n = __atomic_add_fetch(&counts[op], 1, __ATOMIC_SEQ_CST);
-  if (op == fail_op && n == fail_nth) {
+  if (op == fail_op && (n == fail_nth || fail_nth == 0)) {
     __atomic_store_n(&fired, 1, __ATOMIC_SEQ_CST);
     errno = fail_errno;
     return 1;
@@ -229,4 +230,10 @@ int fcntl64(int fd, int cmd, ...) {
   void *arg = va_arg(ap, void *);
   va_end(ap);
   return fcntl_common("fcntl64", fd, cmd, arg);
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg) {
+  REAL(pthread_create);
+  if (inject(OP_THREAD)) return fail_errno;
+  return real_pthread_create(thread, attr, start, arg);
 }
