@@ -57,7 +57,7 @@ stdcall_sources() {
   local dir=$out/stdcall-src file new=$out/stdcall-file.new
   # Only changed files are written (build.rs watches src/), so cargo rebuilds only when
   # the sources changed.
-  (cd "$root" && find Cargo.toml Cargo.lock build.rs cbindgen.toml .cargo src include simulator ffi-enum cli \
+  (cd "$root" && find Cargo.toml Cargo.lock build.rs cbindgen.toml .cargo src include simulator ffi-enum cli benches/journal.rs \
     -path simulator/target -prune -o -path cli/target -prune -o -type f -print) | while read -r file; do
     mkdir -p "$dir/$(dirname "$file")"
     case "$file" in
