@@ -57,8 +57,16 @@ stdcall_sources() {
   local dir=$out/stdcall-src file new=$out/stdcall-file.new
   # Only changed files are written (build.rs watches src/), so cargo rebuilds only when
   # the sources changed.
+  local list=$out/stdcall-files.txt
   (cd "$root" && find Cargo.toml Cargo.lock build.rs cbindgen.toml .cargo src include simulator ffi-enum cli benches/journal.rs \
-    -path simulator/target -prune -o -path cli/target -prune -o -type f -print) | while read -r file; do
+    -path simulator/target -prune -o -path cli/target -prune -o -type f -print) | sort >"$list"
+  # A file gone from the workspace goes from the copy too (a module moved into a folder
+  # would otherwise be found twice).
+  if [ -d "$dir" ]; then
+    (cd "$dir" && find . -path ./target -prune -o -type f -print | sed 's|^\./||') | sort |
+      comm -23 - "$list" | while read -r file; do rm -f "$dir/$file"; done
+  fi
+  while read -r file; do
     mkdir -p "$dir/$(dirname "$file")"
     case "$file" in
       src/ffi/*.rs) sed 's/extern "C" fn/extern "system" fn/g' "$root/$file" >"$new" ;;
@@ -69,7 +77,7 @@ stdcall_sources() {
       *) cp "$root/$file" "$new" ;;
     esac
     cmp -s "$new" "$dir/$file" || cp "$new" "$dir/$file"
-  done
+  done <"$list"
   rm -f "$new"
   local want got
   want=$(cat "$root"/src/ffi/*.rs | grep -c 'pub \(unsafe \)\?extern "C" fn as_')
