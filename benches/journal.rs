@@ -12,8 +12,8 @@
 //! `BENCH_JOURNAL_ENTRIES` (default 1000000) sets the largest size; `BENCH_ROUNDS`
 //! (default 15) the rounds. The terminal id is never printed.
 
-#[path = "../tests/support/journal_rows.rs"]
-mod journal_rows;
+#[path = "../tests/support/journal.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,12 +25,7 @@ const YEAR: Duration = Duration::from_secs(365 * 86_400);
 const CALLS_PER_ROUND: usize = 10;
 
 fn options(sim: &Simulator, journal: &Path, retention: Duration) -> ClientOptions {
-    let mut options = ClientOptions::new();
-    options.set_base_url(sim.base_url()).unwrap();
-    if let Some(ca) = sim.ca_file() {
-        options.set_ca_file(ca).unwrap();
-    }
-    options.set_journal_path(journal).unwrap();
+    let mut options = support::options_for(sim.base_url(), sim.ca_file(), journal);
     options.set_journal_retention(retention).unwrap();
     options
 }
@@ -74,7 +69,7 @@ fn main() {
         let path = root.join(format!("j{entries}.journal"));
         drop(Client::new(&options(&sim, &path, year_retention)).unwrap());
         let started = Instant::now();
-        journal_rows::fill(&path, "year-", entries, YEAR).unwrap();
+        support::fill(&path, "year-", entries, YEAR).unwrap();
         eprintln!(
             "filled a journal with {entries} entries in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -130,7 +125,7 @@ fn main() {
     let empty_create = median(journals[0].creates.clone());
     let empty_find = median(journals[0].finds.clone());
     for j in &journals {
-        let size = journal_rows::size_on_disk(&j.path);
+        let size = support::size_on_disk(&j.path);
         let per_entry = size
             .checked_div(j.entries)
             .map_or("-".to_string(), |b| b.to_string());

@@ -12,11 +12,14 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use authsignal_terminal::{Client, ClientOptions, ErrorKind, PaymentStatus, JOURNAL_FILE_NAME};
+
+#[path = "support/journal.rs"]
+mod support;
 use authsignal_terminal_sim::{Config, Simulator};
+use support::{options_for, TempDir};
 
 /// The proper part of every terminal id here: it must never reach the journal's bytes.
 const SECRET: &str = "tid_SECRET_journal_2b8e";
@@ -24,46 +27,6 @@ const CHILD_ENV: &str = "AS_JOURNAL_CHILD";
 
 fn random_below(n: u64) -> u64 {
     RandomState::new().build_hasher().finish() % n.max(1)
-}
-
-/// A fresh folder under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "as-journal-{name}-{}-{}",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn options_for(base_url: &str, ca_file: Option<&Path>, journal: &Path) -> ClientOptions {
-    let mut options = ClientOptions::new();
-    options.set_base_url(base_url).unwrap();
-    if let Some(ca) = ca_file {
-        options.set_ca_file(ca).unwrap();
-    }
-    options
-        .set_poll_interval(Duration::from_millis(100))
-        .unwrap();
-    options.set_journal_path(journal).unwrap();
-    options
 }
 
 fn client_for(sim: &Simulator, journal: &Path) -> Client {

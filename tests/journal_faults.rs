@@ -18,12 +18,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use authsignal_terminal::{Client, ClientOptions, ErrorKind, PaymentStatus};
 use authsignal_terminal_sim::{Config, Simulator};
+
+#[path = "support/journal.rs"]
+mod support;
+use support::{options_for, TempDir};
 
 const CHILD_ENV: &str = "AS_JFAULT_CHILD";
 const SECRET: &str = "tid_SECRET_jfault_71c2";
@@ -32,19 +36,6 @@ const OPS: [&str; 8] = [
     "open", "read", "write", "fsync", "lock", "truncate", "unlink", "mmap",
 ];
 const ERRNOS: [(&str, i32); 3] = [("EIO", 5), ("ENOSPC", 28), ("EACCES", 13)];
-
-fn options_for(base_url: &str, ca_file: Option<&Path>, journal: &Path) -> ClientOptions {
-    let mut options = ClientOptions::new();
-    options.set_base_url(base_url).unwrap();
-    if let Some(ca) = ca_file {
-        options.set_ca_file(ca).unwrap();
-    }
-    options
-        .set_poll_interval(Duration::from_millis(100))
-        .unwrap();
-    options.set_journal_path(journal).unwrap();
-    options
-}
 
 fn kind_name(kind: ErrorKind) -> String {
     format!("{kind:?}")
@@ -143,29 +134,6 @@ fn shim() -> PathBuf {
     .clone()
 }
 
-/// A fresh folder under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "as-jfault-{name}-{}-{}",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// What one run of the child did.
 struct Run {
     lines: BTreeMap<String, Vec<String>>,
@@ -191,7 +159,7 @@ impl Setup<'_> {
 
     /// A journal that already holds a final entry for the reference "old".
     fn journal(&self, dir: &TempDir) -> PathBuf {
-        let journal = dir.0.join("pos.journal");
+        let journal = dir.path().join("pos.journal");
         let client = Client::new(&self.options(&journal)).unwrap();
         let old = format!("{SECRET}_old+outcome=FAILED+polls=0");
         let s = client
@@ -208,43 +176,24 @@ impl Setup<'_> {
     fn child(&self, journal: &Path, tid: &str, fault: Option<(&str, u64, i32)>) -> Run {
         let dir = journal.parent().unwrap();
         let counts = dir.with_extension("counts");
-        let mut command = Command::new(std::env::current_exe().unwrap());
-        command
-            .args([
-                "--exact",
-                "child_process",
-                "--nocapture",
-                "--test-threads=1",
-                "--quiet",
-            ])
-            .env(CHILD_ENV, "1")
-            .env("AS_JFAULT_BASE_URL", self.sim.base_url())
-            .env("AS_JFAULT_PATH", journal)
-            .env("AS_JFAULT_TID", tid)
-            .env("AS_JFAULT_REFERENCE", "new")
-            .env("LD_PRELOAD", self.shim)
-            .env("IOFAULT_MARK", dir)
-            .env("IOFAULT_COUNTS", &counts)
-            .env("RUST_BACKTRACE", "0")
-            .stdin(Stdio::null());
-        if let Some(ca) = self.sim.ca_file() {
-            command.env("AS_JFAULT_CA", ca);
+        let (nth, errno) = fault.map_or((String::new(), String::new()), |(_, nth, errno)| {
+            (nth.to_string(), errno.to_string())
+        });
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = vec![
+            ("AS_JFAULT_PATH", journal.as_os_str()),
+            ("AS_JFAULT_REFERENCE", "new".as_ref()),
+            ("LD_PRELOAD", self.shim.as_os_str()),
+            ("IOFAULT_MARK", dir.as_os_str()),
+            ("IOFAULT_COUNTS", counts.as_os_str()),
+        ];
+        if let Some((op, _, _)) = fault {
+            env.extend([
+                ("IOFAULT_OP", op.as_ref()),
+                ("IOFAULT_NTH", nth.as_ref()),
+                ("IOFAULT_ERRNO", errno.as_ref()),
+            ]);
         }
-        if let Some((op, nth, errno)) = fault {
-            command
-                .env("IOFAULT_OP", op)
-                .env("IOFAULT_NTH", nth.to_string())
-                .env("IOFAULT_ERRNO", errno.to_string());
-        }
-        let out = command.output().expect("the child runs");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(
-            out.status.success() && !stderr.contains("panicked"),
-            "{fault:?}: the child failed ({}):\n{stdout}\n{stderr}",
-            out.status
-        );
-        assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+        let stdout = run_child(self.sim, "fault", &[], dir, tid, &env);
         let mut lines = BTreeMap::new();
         for line in stdout.lines() {
             let mut words = line.split_whitespace().map(str::to_string);
@@ -540,7 +489,7 @@ fn a_full_disk_refuses_creates_before_sending_and_payments_resume_once_space_is_
     let probe = TempDir::new("mount-probe");
     let can_mount = unshare(&[
         "mount -t tmpfs -o size=64k tmpfs \"$0\"",
-        &probe.0.to_string_lossy(),
+        &probe.path().to_string_lossy(),
     ]);
     if !can_mount {
         // Root (as here and in CI) can always do it; elsewhere the injection of ENOSPC
@@ -556,37 +505,14 @@ fn a_full_disk_refuses_creates_before_sending_and_payments_resume_once_space_is_
     let sim = Simulator::start(Config::default()).expect("the simulator starts");
     let dir = TempDir::new("full-disk");
     let tid = format!("{SECRET}_full_");
-    let mut command = Command::new("unshare");
-    command
-        .args(["-rm", "--", "sh", "-c"])
-        .arg("mount -t tmpfs -o size=2m tmpfs \"$0\" && exec \"$@\"")
-        .arg(&dir.0)
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_process",
-            "--nocapture",
-            "--test-threads=1",
-            "--quiet",
-        ])
-        .env(CHILD_ENV, "full-disk")
-        .env("AS_JFAULT_BASE_URL", sim.base_url())
-        .env("AS_JFAULT_DIR", &dir.0)
-        .env("AS_JFAULT_TID", &tid)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
-    if let Some(ca) = sim.ca_file() {
-        command.env("AS_JFAULT_CA", ca);
-    }
-    let out = command.output().expect("the child runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success() && !stderr.contains("panicked"),
-        "the child failed ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
-    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    let script = "mount -t tmpfs -o size=2m tmpfs \"$0\" && exec \"$@\"";
+    let words = ["unshare", "-rm", "--", "sh", "-c", script];
+    let wrapper: Vec<&std::ffi::OsStr> = words
+        .iter()
+        .map(|a| a.as_ref())
+        .chain([dir.path().as_os_str()])
+        .collect();
+    let stdout = run_child(&sim, "full-disk", &wrapper, dir.path(), &tid, &[]);
     let posts = |n: u32| {
         sim.terminal_stats(&format!("{tid}{n}+outcome=COMPLETED+polls=0"))
             .creates
@@ -594,7 +520,8 @@ fn a_full_disk_refuses_creates_before_sending_and_payments_resume_once_space_is_
     let mut phase = "before";
     let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut refused_when_full = Vec::new();
-    for line in stdout.lines().filter_map(|l| l.strip_prefix("FD ")) {
+    for line in fd_lines(&stdout) {
+        let line = line.as_str();
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["full"] => phase = "full",
@@ -735,15 +662,26 @@ fn nofile_child() {
     }
 }
 
-/// Runs this binary's child `role` with the simulator's address and `dir`; its `FD` lines.
+/// Runs this binary again as the child `role` (under `wrapper`, a command that ends by
+/// running the rest of its arguments, when there is one), with the simulator's address,
+/// `dir` and `tid`; checks it ended well and printed no terminal id; its stdout.
 fn run_child(
     sim: &Simulator,
     role: &str,
+    wrapper: &[&std::ffi::OsStr],
     dir: &Path,
     tid: &str,
-    env: &[(&str, &str)],
-) -> Vec<String> {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    env: &[(&str, &std::ffi::OsStr)],
+) -> String {
+    let exe = std::env::current_exe().unwrap();
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(exe);
+            command
+        }
+        None => Command::new(exe),
+    };
     command
         .args([
             "--exact",
@@ -769,10 +707,15 @@ fn run_child(
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         out.status.success() && !stderr.contains("panicked"),
-        "{role}: the child failed ({}):\n{stdout}\n{stderr}",
+        "{role} {env:?}: the child failed ({}):\n{stdout}\n{stderr}",
         out.status
     );
     assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    stdout
+}
+
+/// The lines a child printed for its parent (those starting `FD `), without the prefix.
+fn fd_lines(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| l.strip_prefix("FD ").map(str::to_string))
@@ -787,31 +730,33 @@ fn no_call_needs_a_thread() {
     let dir = TempDir::new("threads");
     let shim = shim();
     let tid = format!("{SECRET}_threads+outcome=COMPLETED+polls=1");
-    let lines = run_child(
+    let stdout = run_child(
         &sim,
         "threads",
-        &dir.0,
+        &[],
+        dir.path(),
         &tid,
         &[
-            ("LD_PRELOAD", &shim.to_string_lossy()),
-            ("IOFAULT_OP", "thread"),
-            ("IOFAULT_NTH", "0"),
-            ("IOFAULT_ERRNO", "11"),
+            ("LD_PRELOAD", shim.as_os_str()),
+            ("IOFAULT_OP", "thread".as_ref()),
+            ("IOFAULT_NTH", "0".as_ref()),
+            ("IOFAULT_ERRNO", "11".as_ref()),
         ],
     );
+    let lines = fd_lines(&stdout);
     assert_eq!(lines, ["threads ok"]);
     assert_eq!(sim.terminal_stats(&tid).creates, 1);
 }
 
 /// Out of file descriptors: building a client fails naming the cause, and a create
-/// needing a new connection fails before sending (outcome known, no POST); once descriptors are free
-/// again, both work.
+/// needing a new connection fails before sending (outcome known, no POST); once
+/// descriptors are free again, both work.
 #[test]
 fn out_of_file_descriptors_is_a_clear_error_and_passes() {
     let sim = Simulator::start(Config::default()).expect("the simulator starts");
     let dir = TempDir::new("nofile");
     let tid = format!("{SECRET}_nofile+outcome=PENDING");
-    let lines = run_child(&sim, "nofile", &dir.0, &tid, &[]);
+    let lines = fd_lines(&run_child(&sim, "nofile", &[], dir.path(), &tid, &[]));
     let line = |name: &str| {
         lines
             .iter()

@@ -1,47 +1,23 @@
 //! The payment journal grown large: retention keeps its file from growing without bound,
 //! and a journal of many entries still refuses, finds and lets through as a small one
-//! does. The rows are added straight through SQLite (tests/support/journal_rows.rs); the
+//! does. The rows are added straight through SQLite (tests/support/journal.rs); the
 //! timings at 0, 10k and 1M entries are `make bench-journal`'s (benches/journal.rs), as
 //! no test here asserts on a duration.
 
-#[path = "support/journal_rows.rs"]
-mod journal_rows;
+#[path = "support/journal.rs"]
+mod support;
+use support::TempDir;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use authsignal_terminal::{Client, ClientOptions, ErrorKind, PaymentStatus};
+use authsignal_terminal::{Client, ErrorKind, PaymentStatus};
 use authsignal_terminal_sim::{Config, Simulator};
 
 const SECRET: &str = "tid_SECRET_jscale_0c5e";
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("as-jscale-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn client(sim: &Simulator, journal: &Path, lifetime: Duration, retention: Duration) -> Client {
-    let mut options = ClientOptions::new();
-    options.set_base_url(sim.base_url()).unwrap();
-    if let Some(ca) = sim.ca_file() {
-        options.set_ca_file(ca).unwrap();
-    }
-    options
-        .set_poll_interval(Duration::from_millis(100))
-        .unwrap();
-    options.set_journal_path(journal).unwrap();
+    let mut options = support::options_for(sim.base_url(), sim.ca_file(), journal);
     options.set_journal_lifetime(lifetime).unwrap();
     options.set_journal_retention(retention).unwrap();
     Client::new(&options).unwrap()
@@ -66,7 +42,7 @@ fn rows(journal: &Path, pattern: &str) -> i64 {
 fn retention_keeps_the_file_from_growing_without_bound() {
     let sim = Simulator::start(Config::default()).unwrap();
     let dir = TempDir::new("retention");
-    let journal = dir.0.join("pos.journal");
+    let journal = dir.path().join("pos.journal");
     let retention = Duration::from_millis(300);
     let client = client(&sim, &journal, Duration::from_millis(100), retention);
     let tid = format!("{SECRET}+outcome=COMPLETED+polls=0");
@@ -74,7 +50,7 @@ fn retention_keeps_the_file_from_growing_without_bound() {
     let mut n = 0;
     for round in 0..5 {
         let prefix = format!("round{round}-");
-        journal_rows::fill(&journal, &prefix, 2_000, Duration::from_secs(86_400)).unwrap();
+        support::fill(&journal, &prefix, 2_000, Duration::from_secs(86_400)).unwrap();
         assert_eq!(rows(&journal, &format!("{prefix}%")), 2_000);
         std::thread::sleep(retention + Duration::from_millis(100));
         for left in [1_500, 1_000, 500, 0] {
@@ -89,7 +65,7 @@ fn retention_keeps_the_file_from_growing_without_bound() {
             assert_eq!(done.status(), PaymentStatus::Completed);
             assert_eq!(rows(&journal, &format!("{prefix}%")), left, "round {round}");
         }
-        sizes.push(journal_rows::size_on_disk(&journal));
+        sizes.push(support::size_on_disk(&journal));
     }
     let first = sizes[0];
     println!("journal size after each round of 2,000 entries aged out: {sizes:?} bytes");
@@ -107,11 +83,11 @@ fn retention_keeps_the_file_from_growing_without_bound() {
 fn a_journal_of_many_entries_finds_refuses_and_lets_through_as_a_small_one() {
     let sim = Simulator::start(Config::default()).unwrap();
     let dir = TempDir::new("many");
-    let journal = dir.0.join("pos.journal");
+    let journal = dir.path().join("pos.journal");
     let year = Duration::from_secs(366 * 86_400);
     let open = |sim: &Simulator| client(sim, &journal, Duration::from_secs(600), year);
     drop(open(&sim));
-    journal_rows::fill(&journal, "old-", 50_000, Duration::from_secs(30 * 86_400)).unwrap();
+    support::fill(&journal, "old-", 50_000, Duration::from_secs(30 * 86_400)).unwrap();
     let client = open(&sim);
     let oldest = client.find_payment_session("old-0").unwrap();
     assert_eq!(oldest.status(), Some(PaymentStatus::Completed));
