@@ -33,10 +33,8 @@ function setLibraryPath(file) {
 
 function lib() {
   if (!loaded) {
-    const file = native.resolveLibrary(explicitPath);
-    if (file instanceof Error) throw file;
-    const fns = native.open(file);
-    loaded = { fns, pool: new Pool(file) };
+    const fns = native.loadLibrary(explicitPath);
+    loaded = { fns, pool: new Pool(fns.file) };
   }
   return loaded;
 }

@@ -20,30 +20,44 @@ function fileName() {
   return FILE_NAMES[process.platform] || 'libauthsignal_terminal.so';
 }
 
-/** Where the library is looked for, in order: an explicit path, the env var, the prebuild. */
+/**
+ * Where the library is looked for. A path given by setLibraryPath() or, failing that, by
+ * the environment variable is the only one tried. Otherwise: the package's
+ * prebuilds/<platform>-<arch>/, then the bare file name through the system loader
+ * (LD_LIBRARY_PATH, the ld.so cache after `make install`; PATH on Windows).
+ */
 function candidates(explicit) {
-  const list = [];
-  if (explicit) list.push(path.resolve(explicit));
+  if (explicit) return [path.resolve(explicit)];
   const fromEnv = process.env[LIBRARY_ENV];
-  if (fromEnv) list.push(path.resolve(fromEnv));
-  list.push(path.join(__dirname, '..', 'prebuilds', `${process.platform}-${process.arch}`, fileName()));
-  return list;
+  if (fromEnv) return [path.resolve(fromEnv)];
+  return [path.join(__dirname, '..', 'prebuilds', `${process.platform}-${process.arch}`, fileName()), fileName()];
 }
 
-/** The first candidate that exists, or an Error naming every path tried. */
-function resolveLibrary(explicit) {
+/** Loads the first candidate that loads; throws an Error naming every path tried. */
+function loadLibrary(explicit) {
   const tried = candidates(explicit);
+  const why = [];
   for (const file of tried) {
-    if (fs.existsSync(file)) return file;
+    if (path.isAbsolute(file) && !fs.existsSync(file)) {
+      why.push(`${file} (no such file)`);
+      continue;
+    }
+    try {
+      return open(file);
+    } catch (e) {
+      why.push(`${file} (${String((e && e.message) || e).split('\n')[0]})`);
+    }
   }
+  const source = explicit ? 'the path given to setLibraryPath()' : process.env[LIBRARY_ENV] ? `${LIBRARY_ENV}` : null;
   const error = new Error(
-    `cannot find the native library ${fileName()} for ${process.platform}-${process.arch}; tried: ` +
-      tried.join(', ') +
-      ` (set ${LIBRARY_ENV} or call setLibraryPath() to name it)`,
+    `cannot load the native library ${fileName()} for ${process.platform}-${process.arch}` +
+      (source ? ` from ${source}` : '') +
+      `; tried: ${why.join('; ')}` +
+      (source ? '' : ` (set ${LIBRARY_ENV} or call setLibraryPath() to name the file)`),
   );
   error.code = 'ERR_AUTHSIGNAL_TERMINAL_LIBRARY_NOT_FOUND';
   error.tried = tried;
-  return error;
+  throw error;
 }
 
 const LogCallback = koffi.proto('void as_log_callback(void *user_data, uint32_t level, const char *message)');
@@ -130,4 +144,4 @@ function lastError(fns, result) {
   };
 }
 
-module.exports = { koffi, LIBRARY_ENV, LogCallback, candidates, resolveLibrary, open, lastError };
+module.exports = { koffi, LIBRARY_ENV, LogCallback, candidates, loadLibrary, open, lastError };

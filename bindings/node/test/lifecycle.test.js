@@ -85,20 +85,37 @@ test('a client never closed does not keep the process alive either', () => {
   assert.equal(child.stdout.trim(), 'diagnosed boolean');
 });
 
-test('a missing native library: an error naming every path tried', () => {
+test('a missing native library: an error naming the path tried', () => {
   const source = `
     const at = require(${JSON.stringify(INDEX)});
-    at.setLibraryPath('/nonexistent/explicit/libauthsignal_terminal.so');
+    if (process.env.EXPLICIT) at.setLibraryPath(process.env.EXPLICIT);
     try { new at.TerminalClient(); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, tried: e.tried })); }`;
-  const child = runChild(source, { AUTHSIGNAL_TERMINAL_LIBRARY: '/nonexistent/env/libauthsignal_terminal.so' });
-  assert.equal(child.status, 0, child.stderr);
-  const out = JSON.parse(child.stdout);
-  assert.equal(out.code, 'ERR_AUTHSIGNAL_TERMINAL_LIBRARY_NOT_FOUND');
-  assert.equal(out.tried.length, 3);
-  assert.ok(out.message.includes('/nonexistent/explicit/'));
-  assert.ok(out.message.includes('/nonexistent/env/'));
-  assert.ok(out.message.includes(path.join('prebuilds', `${process.platform}-${process.arch}`)));
-  assert.ok(out.message.includes('AUTHSIGNAL_TERMINAL_LIBRARY'));
+  for (const env of [
+    { EXPLICIT: '/nonexistent/explicit/libauthsignal_terminal.so', AUTHSIGNAL_TERMINAL_LIBRARY: '/nonexistent/env/libauthsignal_terminal.so' },
+    { AUTHSIGNAL_TERMINAL_LIBRARY: '/nonexistent/env/libauthsignal_terminal.so' },
+  ]) {
+    const child = runChild(source, env);
+    assert.equal(child.status, 0, child.stderr);
+    const out = JSON.parse(child.stdout);
+    const want = env.EXPLICIT || env.AUTHSIGNAL_TERMINAL_LIBRARY;
+    assert.equal(out.code, 'ERR_AUTHSIGNAL_TERMINAL_LIBRARY_NOT_FOUND');
+    assert.deepEqual(out.tried, [want], 'a path given is the only one tried');
+    assert.ok(out.message.includes(`${want} (no such file)`), out.message);
+  }
+});
+
+test('without a path given: prebuilds/<platform>-<arch>/, then the system loader', () => {
+  const { candidates } = require('../lib/native');
+  const saved = process.env.AUTHSIGNAL_TERMINAL_LIBRARY;
+  delete process.env.AUTHSIGNAL_TERMINAL_LIBRARY;
+  try {
+    const list = candidates(null);
+    assert.equal(list.length, 2);
+    assert.ok(list[0].endsWith(path.join('prebuilds', `${process.platform}-${process.arch}`, path.basename(list[1]))));
+    assert.ok(!path.isAbsolute(list[1]));
+  } finally {
+    if (saved !== undefined) process.env.AUTHSIGNAL_TERMINAL_LIBRARY = saved;
+  }
 });
 
 test('the log handler gets the library\'s lines, with no terminal id in clear', async () => {
