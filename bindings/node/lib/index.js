@@ -419,7 +419,8 @@ class TerminalClient {
     return this.#closing;
   }
 
-  async [Symbol.asyncDispose]() {
+  /** `await using client = new TerminalClient(...)` closes it (Node 18.18 / 20.4 and later). */
+  async [Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose')]() {
     await this.close();
   }
 
