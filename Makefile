@@ -41,7 +41,7 @@ build:
 header:
 	AUTHSIGNAL_TERMINAL_UPDATE_HEADER=1 $(CARGO) build --locked
 
-deps: deps-c deps-csharp
+deps: deps-c deps-csharp deps-node
 
 deps-c:
 	scripts/install-deps.sh c

@@ -6,13 +6,16 @@
 // on whichever pool thread is free, so the thread-local last error could not be read
 // after it with certainty.
 //
-// A worker is kept referenced only while it runs a job, so idle workers never keep the
-// process alive; terminateIdle() ends them (TerminalClient.close() does, once no client is
-// open).
+// One worker per call in flight (a wait holds its worker for as long as it waits); up to
+// MAX_IDLE idle ones are kept for the next calls. A worker is referenced only while it runs
+// a job, so idle workers never keep the process alive; terminateIdle() ends them
+// (TerminalClient.close() does, once no client is open).
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
 const WORKER = path.join(__dirname, 'worker.js');
+/** Idle workers kept for the next calls; more are ended as their jobs finish. */
+const MAX_IDLE = 4;
 
 class Pool {
   constructor(file) {
@@ -41,7 +44,12 @@ class Pool {
       const job = worker.job;
       worker.job = null;
       worker.unref();
-      this.idle.push(worker);
+      if (this.idle.length < MAX_IDLE) {
+        this.idle.push(worker);
+      } else {
+        this.all.delete(worker);
+        worker.terminate();
+      }
       if (!job || job.id !== reply.id) return;
       if (reply.crash !== undefined) {
         job.reject(new Error(`the native call failed in its worker thread: ${reply.crash}`));
