@@ -3,7 +3,7 @@
 #   make demo   the main job: build the library and the simulator, run the C POS example
 #               against the simulator over HTTPS on loopback.
 #   make test   everything: fmt, clippy, header drift, Rust, C and C++ (+ valgrind),
-#               packaging (make install, pkg-config, CMake), Python, C#, the Python
+#               packaging (make install, pkg-config, CMake), Python, C#, Node.js, the Python
 #               wheel and the NuGet package (test-dist), a short run of each fuzz target.
 #   make fuzz   each fuzz target for FUZZ_SECONDS (default 300).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
@@ -41,7 +41,7 @@ build:
 header:
 	AUTHSIGNAL_TERMINAL_UPDATE_HEADER=1 $(CARGO) build --locked
 
-deps: deps-c deps-csharp
+deps: deps-c deps-csharp deps-node
 
 deps-c:
 	scripts/install-deps.sh c
@@ -52,7 +52,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-node test-dist check-deps msrv test-fuzz test-windows
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -92,6 +92,15 @@ csharp: deps-csharp build
 
 test-csharp: csharp
 	bindings/csharp/run-tests.sh
+
+# The Node.js wrapper (bindings/node): npm ci, tsc --noEmit over a typed user program,
+# node --test against the simulator; ends with "node: N passed, M failed".
+.PHONY: test-node deps-node
+deps-node:
+	scripts/install-deps.sh node
+
+test-node: deps-node build
+	bindings/node/run-tests.sh
 
 # The same tests on CoreCLR (.NET Core 3.1 from PyPI's dotnetcore2), with the wrapper's
 # NETSTANDARD build and a runner of our own (bindings/csharp/coreclr.sh).

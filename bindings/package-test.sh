@@ -65,6 +65,7 @@ versions=(
   "AssemblyInfo.cs AssemblyFileVersion=$(attr AssemblyFileVersion | sed 's/\.0$//')"
   "nupkg file name=$(basename "${nupkg:-none}" | sed -n 's/^Authsignal\.Terminal\.\(.*\)\.nupkg$/\1/p')"
   ".nuspec <version>=$(unzipped "${nupkg:-/dev/null}" '*.nuspec' | sed -n 's:.*<version>\(.*\)</version>.*:\1:p')"
+  "bindings/node package.json version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' bindings/node/package.json)"
 )
 for entry in "${versions[@]}"; do
   same "version: ${entry%%=*} agrees with Cargo.toml ($version)" "${entry#*=}" "$version"

@@ -9,6 +9,8 @@
 #                                    Mono is present (requests and httpx come from pip),
 #                                    nginx-light (a plain TLS 1.3 server to measure against)
 #                                    and openssl (the bench makes nginx's CA and certificate)
+#   scripts/install-deps.sh node     Node.js and npm (Debian's nodejs 18 or newer; the
+#                                    Node wrapper's packages come from npm: npm ci)
 #   scripts/install-deps.sh windows  the Windows cross build and its tests: Debian's rustc-web
 #                                    (its std source lets -Zbuild-std build std for the
 #                                    *-windows-gnu targets), mingw-w64, llvm-dlltool (MSVC
@@ -50,6 +52,10 @@ case "${1:-}" in
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
     need openssl openssl
     ;;
+  node)
+    need node nodejs
+    need npm npm
+    ;;
   windows)
     [ -x /usr/bin/cargo ] || missing+=(cargo-web)
     [ -x /usr/bin/rustc ] || missing+=(rustc-web)
@@ -63,7 +69,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|bench|windows" >&2
+    echo "usage: $0 c|csharp|coreclr|node|bench|windows" >&2
     exit 2
     ;;
 esac

@@ -1,7 +1,7 @@
 //! Every C ABI enum has one source (a `#[repr(u32)]` enum with `#[derive(CEnum)]` in
 //! src/ffi), from which cbindgen writes the header's `typedef uint32_t` and constants. The
 //! wrappers keep their own copies for their languages; this test reads the header and
-//! checks each copy (C#, Python, C++) against it, so a value added in Rust cannot be
+//! checks each copy (C#, Python, C++, Node.js) against it, so a value added in Rust cannot be
 //! forgotten in one of them. Also: the Rust side's names and numbers agree with the header.
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ const PY_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/bindings/python/src/authsignal_terminal"
 );
+
+const NODE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/node/lib");
 
 /// The constants of one enum in the header: `AS_RESULT_OK` -> 0, …
 fn header_enum(name: &str) -> BTreeMap<String, u32> {
@@ -221,5 +223,81 @@ fn the_cpp_wrapper_names_every_status_and_region() {
                 "include/authsignal_terminal.hpp maps {constant}"
             );
         }
+    }
+}
+
+/// `Name: N,` members of a frozen object `const <name> = Object.freeze({ ... });` in JS.
+fn node_enum(text: &str, name: &str) -> BTreeMap<String, u32> {
+    let start = text
+        .find(&format!("const {name} = Object.freeze({{"))
+        .unwrap_or_else(|| panic!("lib/enums.js declares {name}"));
+    let body = &text[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+    body.lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_node_copies_follow_the_header() {
+    let enums = std::fs::read_to_string(format!("{NODE_DIR}/enums.js")).unwrap();
+    for (header, prefix, name) in [
+        ("as_result", "AS_RESULT_", "TerminalResult"),
+        (
+            "as_payment_status",
+            "AS_PAYMENT_STATUS_",
+            "PaymentStatusNumber",
+        ),
+        ("as_region", "AS_REGION_", "RegionNumber"),
+        ("as_log_level", "AS_LOG_LEVEL_", "LogLevelNumber"),
+    ] {
+        let want: BTreeMap<String, u32> = header_enum(header)
+            .into_iter()
+            .map(|(c, v)| (pascal(&c, prefix), v))
+            .collect();
+        assert_eq!(
+            node_enum(&enums, name),
+            want,
+            "Node {name} (bindings/node/lib/enums.js) follows {header} in the header"
+        );
+    }
+    // Every failure result has an error class, and no other number does.
+    let errors = std::fs::read_to_string(format!("{NODE_DIR}/errors.js")).unwrap();
+    let start = errors.find("const ERROR_CLASSES = {").unwrap();
+    let body = &errors[start..errors[start..].find('}').unwrap() + start];
+    let node: Vec<u32> = body
+        .lines()
+        .filter_map(|l| l.trim().split_once(':'))
+        .filter_map(|(n, _)| n.trim().parse().ok())
+        .collect();
+    let mut want: Vec<u32> = header_enum("as_result")
+        .into_iter()
+        .filter(|(c, _)| c != "AS_RESULT_OK")
+        .map(|(_, v)| v)
+        .collect();
+    want.sort();
+    assert_eq!(
+        node, want,
+        "Node's ERROR_CLASSES cover every failure result"
+    );
+    // The header's number types are declared as the C ABI has them.
+    let native = std::fs::read_to_string(format!("{NODE_DIR}/native.js")).unwrap();
+    for function in [
+        "as_client_new",
+        "as_client_create_payment_session",
+        "as_client_create_payment_session_minor",
+        "as_client_get_payment_session",
+        "as_client_wait_payment_session",
+        "as_client_find_payment_session",
+        "as_client_forget_reference",
+        "as_client_diagnose",
+        "as_set_log_callback",
+    ] {
+        assert!(
+            native.contains(&format!("'uint32_t {function}(")),
+            "bindings/node/lib/native.js declares {function} returning as_result (uint32_t)"
+        );
     }
 }
