@@ -268,6 +268,7 @@ fn the_endpoint_recipe_lists_every_file_an_endpoint_touches() {
         "simulator/src",
         "bindings/python/src",
         "bindings/csharp/Authsignal.Terminal",
+        "bindings/java/src/main/java",
     ] {
         files_under(&root().join(dir), &mut sources);
     }
@@ -277,7 +278,9 @@ fn the_endpoint_recipe_lists_every_file_an_endpoint_touches() {
         let Ok(source) = fs::read_to_string(&path) else {
             continue;
         };
-        let offers = source.contains("get_payment_session") || source.contains("GetPaymentSession");
+        let offers = source.contains("get_payment_session")
+            || source.contains("GetPaymentSession")
+            || source.contains("getPaymentSession");
         if offers
             && !listed.contains(&name)
             && !users_not_offerers.iter().any(|u| name.starts_with(u))
