@@ -28,6 +28,7 @@ public final class TerminalLog {
     private static final NativeMethods.LogCallback CALLBACK = new NativeMethods.LogCallback() {
         @Override
         public void invoke(Pointer userData, int level, Pointer message) {
+            IN_CALLBACK.set(Boolean.TRUE);
             try {
                 BiConsumer<TerminalLogLevel, String> current = handler;
                 if (current != null) {
@@ -36,9 +37,16 @@ public final class TerminalLog {
             } catch (Throwable e) {
                 // An exception must not unwind into the library; the handler's own failure
                 // is not the library's to report.
+            } finally {
+                IN_CALLBACK.remove();
             }
         }
     };
+
+    // True on a thread while it runs the handler: a setHandler from there must not wait
+    // for GATE, which a setHandler on another thread may hold while the library waits for
+    // this very callback to return.
+    private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<Boolean>();
 
     private static volatile BiConsumer<TerminalLogLevel, String> handler;
 
@@ -62,6 +70,11 @@ public final class TerminalLog {
             throw new NullPointerException("maxLevel must not be null");
         }
         NativeMethods lib = NativeLibrary.get();
+        if (IN_CALLBACK.get() != null) {
+            // The library refuses a change from inside a callback and keeps the handler.
+            NativeError.check(lib.as_set_log_callback(handler == null ? null : CALLBACK, null, maxLevel.code()));
+            return;
+        }
         synchronized (GATE) {
             BiConsumer<TerminalLogLevel, String> previous = TerminalLog.handler;
             TerminalLog.handler = handler;
