@@ -26,6 +26,8 @@ mkdir -p "$out/classes" "$out/test-classes" "$out/natives"
 
 grep -q "BINDING_VERSION = \"$version\"" "$here/src/main/java/com/authsignal/terminal/TerminalClient.java" \
   || { echo "TerminalClient.BINDING_VERSION is not Cargo.toml's version $version" >&2; exit 1; }
+grep -q "<version>$version</version>" "$here/pom.xml" \
+  || { echo "pom.xml's version is not Cargo.toml's version $version" >&2; exit 1; }
 
 javac --release 8 -encoding UTF-8 -Xlint:all -Werror -cp "$jna" -d "$out/classes" \
   $(find "$here/src/main/java" -name '*.java' | sort)
