@@ -6,11 +6,16 @@ import com.authsignal.terminal.internal.NativeMethods;
 import com.authsignal.terminal.internal.Utf8;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -23,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Make one client and share it: it is safe to use from many threads at once. Close it
  * when the POS shuts down (closing twice does nothing); a call still running on another
- * thread keeps the native client alive until it returns. The terminal id is the only
+ * thread keeps the native client alive until it returns. A client dropped without being
+ * closed is freed once the garbage collector finds it. The terminal id is the only
  * credential: neither this wrapper nor the library ever puts one in a message in clear.
  */
 public final class TerminalClient implements AutoCloseable {
@@ -44,9 +50,8 @@ public final class TerminalClient implements AutoCloseable {
     });
 
     private final NativeMethods lib;
-    private Pointer handle;
-    private int callsInFlight;
-    private boolean closed;
+    private final Handle handle;
+    private final Reaper reaper;
 
     /**
      * Makes a client with the library's defaults (region US).
@@ -126,7 +131,8 @@ public final class TerminalClient implements AutoCloseable {
             }
             PointerByReference client = new PointerByReference();
             NativeError.check(lib.as_client_new(opts, client));
-            handle = client.getValue();
+            handle = new Handle(lib, client.getValue());
+            reaper = new Reaper(this, handle);
         } finally {
             lib.as_client_options_free(opts);
         }
@@ -404,50 +410,133 @@ public final class TerminalClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        Pointer toFree = null;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (callsInFlight == 0) {
-                toFree = handle;
-                handle = null;
-            }
+        Reaper r = reaper;
+        if (r != null) {
+            Reaper.LIVE.remove(r);
+            r.clear();
         }
-        if (toFree != null) {
-            lib.as_client_free(toFree);
-        }
+        handle.close();
     }
 
     @Override
     public String toString() {
-        return "TerminalClient(" + (isClosed() ? "closed" : "open") + ")";
+        return "TerminalClient(" + (handle.isClosed() ? "closed" : "open") + ")";
     }
 
-    private synchronized boolean isClosed() {
-        return closed;
-    }
-
-    private synchronized Pointer acquire() {
-        if (closed) {
-            throw new IllegalStateException("the TerminalClient is closed");
-        }
-        callsInFlight++;
-        return handle;
+    private Pointer acquire() {
+        return handle.acquire();
     }
 
     private void release() {
-        Pointer toFree = null;
-        synchronized (this) {
-            callsInFlight--;
-            if (closed && callsInFlight == 0 && handle != null) {
-                toFree = handle;
-                handle = null;
+        handle.release();
+    }
+
+    /** How many native clients were freed because their TerminalClient was collected unclosed (for tests). */
+    static int reapedCount() {
+        return Reaper.REAPED.get();
+    }
+
+    /**
+     * The native client and the calls in flight on it. A call holds it (acquire/release),
+     * so closing, by {@link #close()} or by the garbage collector, frees the native client
+     * when the last call returns.
+     */
+    private static final class Handle {
+        private final NativeMethods lib;
+        private Pointer pointer;
+        private int callsInFlight;
+        private boolean closed;
+
+        Handle(NativeMethods lib, Pointer pointer) {
+            this.lib = lib;
+            this.pointer = pointer;
+        }
+
+        synchronized boolean isClosed() {
+            return closed;
+        }
+
+        synchronized Pointer acquire() {
+            if (closed) {
+                throw new IllegalStateException("the TerminalClient is closed");
+            }
+            callsInFlight++;
+            return pointer;
+        }
+
+        void release() {
+            Pointer toFree = null;
+            synchronized (this) {
+                callsInFlight--;
+                if (closed && callsInFlight == 0) {
+                    toFree = pointer;
+                    pointer = null;
+                }
+            }
+            if (toFree != null) {
+                lib.as_client_free(toFree);
             }
         }
-        if (toFree != null) {
-            lib.as_client_free(toFree);
+
+        /** Returns true when this call closed it. */
+        boolean close() {
+            Pointer toFree = null;
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+                closed = true;
+                if (callsInFlight == 0) {
+                    toFree = pointer;
+                    pointer = null;
+                }
+            }
+            if (toFree != null) {
+                lib.as_client_free(toFree);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Frees the native client of a TerminalClient the program dropped without closing (Java
+     * 8 has no java.lang.ref.Cleaner): one daemon thread takes the collected clients' handles
+     * off a reference queue and closes them.
+     */
+    private static final class Reaper extends PhantomReference<TerminalClient> {
+        static final ReferenceQueue<TerminalClient> QUEUE = new ReferenceQueue<TerminalClient>();
+        static final Set<Reaper> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<Reaper, Boolean>());
+        static final AtomicInteger REAPED = new AtomicInteger();
+
+        static {
+            Thread thread = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    while (true) {
+                        try {
+                            Reaper r = (Reaper) QUEUE.remove();
+                            LIVE.remove(r);
+                            if (r.handle.close()) {
+                                REAPED.incrementAndGet();
+                            }
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Throwable e) {
+                            // keep reaping
+                        }
+                    }
+                }
+            }, "authsignal-terminal-reaper");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        final Handle handle;
+
+        Reaper(TerminalClient client, Handle handle) {
+            super(client, QUEUE);
+            this.handle = handle;
+            LIVE.add(this);
         }
     }
 

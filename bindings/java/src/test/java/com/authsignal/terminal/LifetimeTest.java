@@ -50,6 +50,31 @@ public class LifetimeTest {
     }
 
     @Test
+    public void aClientDroppedWithoutCloseIsFreedByTheGarbageCollector() throws Exception {
+        int before = TerminalClient.reapedCount();
+        makeAndDrop();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (TerminalClient.reapedCount() <= before && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertTrue(TerminalClient.reapedCount() > before);
+        // A closed client is not freed again when it is collected.
+        TerminalClient closed = Sim.client();
+        closed.close();
+        closed = null;
+        int after = TerminalClient.reapedCount();
+        System.gc();
+        Thread.sleep(200);
+        assertEquals(after, TerminalClient.reapedCount());
+    }
+
+    private static void makeAndDrop() throws Exception {
+        TerminalClient client = Sim.client();
+        client.createPaymentSession(Sim.tid(), BigDecimal.ONE, "USD", null);
+    }
+
+    @Test
     public void theDefaultsMakeAClientAndEachRegionToo() throws Exception {
         new TerminalClient().close();
         for (TerminalRegion region : TerminalRegion.values()) {
