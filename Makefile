@@ -3,7 +3,7 @@
 #   make demo   the main job: build the library and the simulator, run the C POS example
 #               against the simulator over HTTPS on loopback.
 #   make test   everything: fmt, clippy, header drift, Rust, C and C++ (+ valgrind),
-#               packaging (make install, pkg-config, CMake), Python, C#, Node.js, the Python
+#               packaging (make install, pkg-config, CMake), Python, C#, Java, Node.js, the Python
 #               wheel and the NuGet package (test-dist), a short run of each fuzz target.
 #   make fuzz   each fuzz target for FUZZ_SECONDS (default 300).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
@@ -27,6 +27,7 @@ INSTALL_ENV = PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" B
 .PHONY: install uninstall test-cpp test-packaging
 .PHONY: dist test-dist
 .PHONY: test-csharp-coreclr
+.PHONY: java test-java deps-java
 
 .PHONY: all build header demo test lint test-rust test-c test-python test-csharp csharp deps deps-c deps-csharp
 
@@ -41,7 +42,7 @@ build:
 header:
 	AUTHSIGNAL_TERMINAL_UPDATE_HEADER=1 $(CARGO) build --locked
 
-deps: deps-c deps-csharp deps-node
+deps: deps-c deps-csharp deps-node deps-java
 
 deps-c:
 	scripts/install-deps.sh c
@@ -49,10 +50,13 @@ deps-c:
 deps-csharp:
 	scripts/install-deps.sh csharp
 
+deps-java:
+	scripts/install-deps.sh java
+
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-node test-dist check-deps msrv test-fuzz test-windows
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-java test-node test-dist check-deps msrv test-fuzz test-windows
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -93,6 +97,13 @@ csharp: deps-csharp build
 test-csharp: csharp
 	bindings/csharp/run-tests.sh
 
+# The Java wrapper (bindings/java, JNA): javac + jar into target/java/, then its JUnit 4
+# tests against the simulator (bindings/java/run-tests.sh builds again from clean).
+java: deps-java build
+	bindings/java/build.sh
+
+test-java: deps-java build
+	bindings/java/run-tests.sh
 # The Node.js wrapper (bindings/node): npm ci, tsc --noEmit over a typed user program,
 # node --test against the simulator; ends with "node: N passed, M failed".
 .PHONY: test-node deps-node

@@ -15,6 +15,8 @@
 #                                    (its std source lets -Zbuild-std build std for the
 #                                    *-windows-gnu targets), mingw-w64, llvm-dlltool (MSVC
 #                                    import libraries), and Wine 8, 64- and 32-bit
+#   scripts/install-deps.sh java     OpenJDK 17 (javac, jar), JNA and JUnit 4 (with hamcrest)
+#                                    from Debian, for bindings/java
 set -euo pipefail
 
 missing=()
@@ -68,8 +70,15 @@ case "${1:-}" in
       missing+=(wine wine64 wine32:i386)
     fi
     ;;
+  java)
+    need javac openjdk-17-jdk-headless
+    need jar openjdk-17-jdk-headless
+    [ -e /usr/share/java/jna.jar ] || missing+=(libjna-java)
+    [ -e /usr/share/java/junit4.jar ] || missing+=(junit4)
+    [ -e /usr/share/java/hamcrest-core.jar ] || [ -e /usr/share/java/hamcrest.jar ] || missing+=(libhamcrest-java)
+    ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|node|bench|windows" >&2
+    echo "usage: $0 c|csharp|coreclr|node|java|bench|windows" >&2
     exit 2
     ;;
 esac

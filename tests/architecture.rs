@@ -269,6 +269,7 @@ fn the_endpoint_recipe_lists_every_file_an_endpoint_touches() {
         "bindings/python/src",
         "bindings/csharp/Authsignal.Terminal",
         "bindings/node/lib",
+        "bindings/java/src/main/java",
     ] {
         files_under(&root().join(dir), &mut sources);
     }

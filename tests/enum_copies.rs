@@ -1,8 +1,9 @@
 //! Every C ABI enum has one source (a `#[repr(u32)]` enum with `#[derive(CEnum)]` in
 //! src/ffi), from which cbindgen writes the header's `typedef uint32_t` and constants. The
 //! wrappers keep their own copies for their languages; this test reads the header and
-//! checks each copy (C#, Python, C++, Node.js) against it, so a value added in Rust cannot be
-//! forgotten in one of them. Also: the Rust side's names and numbers agree with the header.
+//! checks each copy (C#, Python, Java, C++, Node.js) against it, so a value added in Rust
+//! cannot be forgotten in one of them. Also: the Rust side's names and numbers agree with
+//! the header.
 
 use std::collections::BTreeMap;
 use std::ffi::CStr;
@@ -17,6 +18,10 @@ const HPP: &str = include_str!("../include/authsignal_terminal.hpp");
 const CS_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/bindings/csharp/Authsignal.Terminal"
+);
+const JAVA_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/bindings/java/src/main/java/com/authsignal/terminal"
 );
 const PY_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -211,6 +216,73 @@ fn the_python_copies_follow_the_header() {
             log.contains(&format!("{number}: logging.")),
             "Python's _log.py maps log level {number}"
         );
+    }
+}
+
+/// `NAME(N),` members of a Java enum (up to the `;` that ends the constants).
+fn java_enum(file: &str, enum_name: &str) -> BTreeMap<String, u32> {
+    let text = std::fs::read_to_string(format!("{JAVA_DIR}/{file}")).unwrap();
+    let start = text
+        .find(&format!("enum {enum_name} {{"))
+        .unwrap_or_else(|| panic!("{file} declares enum {enum_name}"));
+    let body = &text[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find(';').unwrap() + 1];
+    body.lines()
+        .map(|l| l.trim().trim_end_matches([',', ';']))
+        .filter(|l| !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with('*'))
+        .filter_map(|l| l.strip_suffix(')')?.split_once('('))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_java_copies_follow_the_header() {
+    for (header, prefix, file, enum_name) in [
+        (
+            "as_result",
+            "AS_RESULT_",
+            "TerminalResult.java",
+            "TerminalResult",
+        ),
+        (
+            "as_payment_status",
+            "AS_PAYMENT_STATUS_",
+            "PaymentStatus.java",
+            "PaymentStatus",
+        ),
+        (
+            "as_region",
+            "AS_REGION_",
+            "TerminalRegion.java",
+            "TerminalRegion",
+        ),
+        (
+            "as_log_level",
+            "AS_LOG_LEVEL_",
+            "TerminalLogLevel.java",
+            "TerminalLogLevel",
+        ),
+    ] {
+        let want: BTreeMap<String, u32> = header_enum(header)
+            .into_iter()
+            .map(|(c, v)| (c.strip_prefix(prefix).unwrap().to_string(), v))
+            .collect();
+        assert_eq!(
+            java_enum(file, enum_name),
+            want,
+            "Java {enum_name} ({file}) follows {header} in the header"
+        );
+    }
+    // Every failure result has its exception: a case in NativeError (INTERNAL is the default).
+    let errors = std::fs::read_to_string(format!("{JAVA_DIR}/internal/NativeError.java")).unwrap();
+    for constant in header_enum("as_result").keys() {
+        let name = constant.strip_prefix("AS_RESULT_").unwrap();
+        if name != "OK" && name != "INTERNAL" {
+            assert!(
+                errors.contains(&format!("case {name}:")),
+                "Java's NativeError maps {constant} to its exception"
+            );
+        }
     }
 }
 
