@@ -8,6 +8,8 @@
 #   make fuzz   each fuzz target for FUZZ_SECONDS (default 300).
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
 #   make windows   the Windows DLLs, cross-built here, in target/windows/<name>/.
+#   make cross     the Linux ARM and musl builds, cross-built here, in target/cross/<target>/.
+#   make test-cross-full   every cross build tested (make test tests two of them).
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
@@ -52,7 +54,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows test-cross
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -175,3 +177,29 @@ test-windows: windows build
 .PHONY: test-windows-full
 test-windows-full: windows build
 	WINDOWS_CARGO_TEST="x64 x86" tests/windows/run.sh
+
+# The Linux cross builds (scripts/cross.sh), cross-built here like the Windows DLLs into
+# target/cross/<target>/: aarch64 and armv7 with glibc (shared and static library, the
+# tool), x86_64 with musl (static library, statically linked tool). aarch64 with musl is
+# not built: see scripts/cross.sh.
+CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl
+# make test builds and tests these two only, to keep CI's time (each build takes 4-7
+# minutes on a 2-core machine; tests/cross/run.sh 30 s under qemu, 7 s for musl);
+# make test-cross-full does every target.
+CROSS_TARGETS_CI  := aarch64-unknown-linux-gnu x86_64-unknown-linux-musl
+.PHONY: cross deps-cross test-cross test-cross-full
+deps-cross:
+	scripts/install-deps.sh cross
+
+cross: deps-cross
+	scripts/cross.sh $(CROSS_TARGETS_ALL)
+
+# The builds checked (CPU, SONAME, exports, static linking) and run where they run: the C
+# and C++ test programs under qemu-user (ARM) or here (musl), shared and static, and the
+# tool's doctor and pay, against the simulator on loopback (tests/cross/run.sh).
+test-cross: deps-cross build
+	scripts/cross.sh $(CROSS_TARGETS_CI)
+	CROSS_TARGETS="$(CROSS_TARGETS_CI)" tests/cross/run.sh
+
+test-cross-full: cross build
+	CROSS_TARGETS="$(CROSS_TARGETS_ALL)" tests/cross/run.sh

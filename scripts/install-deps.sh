@@ -13,6 +13,11 @@
 #                                    (its std source lets -Zbuild-std build std for the
 #                                    *-windows-gnu targets), mingw-w64, llvm-dlltool (MSVC
 #                                    import libraries), and Wine 8, 64- and 32-bit
+#   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
+#                                    (as for windows), the aarch64 and armhf cross compilers
+#                                    (C and C++, with their C libraries), musl-tools (musl-gcc)
+#                                    and qemu-user (the ARM programs run under qemu-aarch64
+#                                    and qemu-arm)
 set -euo pipefail
 
 missing=()
@@ -62,8 +67,21 @@ case "${1:-}" in
       missing+=(wine wine64 wine32:i386)
     fi
     ;;
+  cross)
+    [ -x /usr/bin/cargo ] || missing+=(cargo-web)
+    [ -x /usr/bin/rustc ] || missing+=(rustc-web)
+    [ -n "$(ls -d /usr/lib/rustlib/src/rust/library 2>/dev/null)" ] || missing+=(rust-web-src)
+    need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+    need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
+    need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
+    need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
+    need musl-gcc musl-tools
+    need qemu-aarch64 qemu-user
+    need readelf binutils
+    need python3 python3          # scripts/sbom.py (release bundles)
+    ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|bench|windows" >&2
+    echo "usage: $0 c|csharp|coreclr|bench|windows|cross" >&2
     exit 2
     ;;
 esac
