@@ -15,8 +15,8 @@
 #                                    import libraries), and Wine 8, 64- and 32-bit
 #   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
 #                                    (as for windows), the aarch64 and armhf cross compilers
-#                                    (C and C++, with their C libraries), musl-tools (musl-gcc)
-#                                    and qemu-user (the ARM programs run under qemu-aarch64
+#                                    (C and C++, with their C libraries), musl-tools (musl-gcc),
+#                                    LLVM's libunwind (std's unwinder on musl) and qemu-user (the ARM programs run under qemu-aarch64
 #                                    and qemu-arm)
 set -euo pipefail
 
@@ -76,6 +76,8 @@ case "${1:-}" in
     need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
     need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
     need musl-gcc musl-tools
+    # LLVM's libunwind, std's unwinder on musl (scripts/cross.sh, musl_unwind).
+    [ -f /usr/lib/llvm-14/lib/libunwind.a ] || missing+=(libunwind-14-dev)
     need qemu-aarch64 qemu-user
     need readelf binutils
     need python3 python3          # scripts/sbom.py (release bundles)
