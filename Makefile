@@ -10,6 +10,7 @@
 #   make windows   the Windows DLLs, cross-built here, in target/windows/<name>/.
 #   make cross     the Linux ARM and musl builds, cross-built here, in target/cross/<target>/.
 #   make test-cross-full   every cross build tested (make test tests two of them).
+#   make release   the release archives of every target, with SHA256SUMS, in target/release-bundle/.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
@@ -54,7 +55,7 @@ deps-csharp:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows test-cross
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-dist check-deps msrv test-fuzz test-windows test-cross test-release
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -187,19 +188,36 @@ CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86
 # minutes on a 2-core machine; tests/cross/run.sh 30 s under qemu, 7 s for musl);
 # make test-cross-full does every target.
 CROSS_TARGETS_CI  := aarch64-unknown-linux-gnu x86_64-unknown-linux-musl
-.PHONY: cross deps-cross test-cross test-cross-full
+.PHONY: cross cross-ci deps-cross test-cross test-cross-full
 deps-cross:
 	scripts/install-deps.sh cross
 
 cross: deps-cross
 	scripts/cross.sh $(CROSS_TARGETS_ALL)
 
+cross-ci: deps-cross
+	scripts/cross.sh $(CROSS_TARGETS_CI)
+
 # The builds checked (CPU, SONAME, exports, static linking) and run where they run: the C
 # and C++ test programs under qemu-user (ARM) or here (musl), shared and static, and the
 # tool's doctor and pay, against the simulator on loopback (tests/cross/run.sh).
-test-cross: deps-cross build
-	scripts/cross.sh $(CROSS_TARGETS_CI)
+test-cross: cross-ci build
 	CROSS_TARGETS="$(CROSS_TARGETS_CI)" tests/cross/run.sh
 
 test-cross-full: cross build
 	CROSS_TARGETS="$(CROSS_TARGETS_ALL)" tests/cross/run.sh
+
+# The release archives (scripts/release.sh) in target/release-bundle/: one .tar.gz per Linux
+# target and one .zip per Windows build, each with headers, libraries, pkg-config and CMake
+# files (Linux), the tool, split debug symbols (Linux), LICENSE, the dependencies' licences
+# and a CycloneDX SBOM; plus SHA256SUMS. `make release` builds every target first.
+.PHONY: release test-release
+release: build cross windows
+	scripts/release.sh
+
+# The archives of what make test built (x86_64 glibc, the CI cross targets, the Windows
+# builds) made and tested from a fresh unpack: checksums, licences and SBOM against the lock
+# file, the C/C++ examples built through pkg-config and CMake and run (tests/release/run.sh).
+test-release: build cross-ci windows
+	scripts/release.sh
+	tests/release/run.sh

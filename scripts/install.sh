@@ -11,6 +11,14 @@
 #   LIBDIR      default $PREFIX/lib        INCLUDEDIR  default $PREFIX/include
 #   BINDIR      default $PREFIX/bin
 #   CARGO       default cargo
+# and, for a cross build (scripts/release.sh, which installs each target's build into the
+# folder of its archive):
+#   BUILT_DIR           where the built files are (default target/release); without a
+#                       shared library in it (the musl targets), only the static one is
+#                       installed, and the CMake package has no ::shared target
+#   NATIVE_STATIC_LIBS  what the static library needs from the system (default: asked of
+#                       cargo for this machine)
+#   POINTER_BITS        the target's pointer width (default: this machine's)
 #
 # It installs, on Linux (macOS in brackets; not tested on these machines):
 #   $INCLUDEDIR/authsignal_terminal.h, authsignal_terminal.hpp
@@ -81,15 +89,18 @@ case "$(uname -s)" in
 esac
 link_shared=$built_shared
 static=libauthsignal_terminal.a
+release=${BUILT_DIR:-target/release}
+shared=yes
+[ -z "${BUILT_DIR:-}" ] || [ -f "$BUILT_DIR/$built_shared" ] || shared=no
 pc_dir=$LIBDIR/pkgconfig
 cmake_dir=$LIBDIR/cmake/authsignal_terminal
 
 installed_files=(
   "$INCLUDEDIR/authsignal_terminal.h"
   "$INCLUDEDIR/authsignal_terminal.hpp"
-  "$LIBDIR/$real_shared"
-  "$LIBDIR/$abi_shared"
-  "$LIBDIR/$link_shared"
+)
+[ "$shared" = no ] || installed_files+=("$LIBDIR/$real_shared" "$LIBDIR/$abi_shared" "$LIBDIR/$link_shared")
+installed_files+=(
   "$LIBDIR/$static"
   "$pc_dir/authsignal_terminal.pc"
   "$cmake_dir/authsignal_terminalConfig.cmake"
@@ -117,11 +128,12 @@ if [ "$action" = uninstall ]; then
 fi
 
 # ---- install ----------------------------------------------------------------------
-release=target/release
-for f in "$release/$built_shared" "$release/$static" "$release/authsignal-terminal"; do
+needed_files=("$release/$static" "$release/authsignal-terminal")
+[ "$shared" = no ] || needed_files+=("$release/$built_shared")
+for f in "${needed_files[@]}"; do
   [ -f "$f" ] || { echo "install: $f is missing: run 'make build' first" >&2; exit 2; }
 done
-if [ -n "$soname" ] && command -v readelf >/dev/null 2>&1; then
+if [ "$shared" = yes ] && [ -n "$soname" ] && command -v readelf >/dev/null 2>&1; then
   built_soname=$(readelf -d "$release/$built_shared" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
   if [ "$built_soname" != "$soname" ]; then
     echo "install: $release/$built_shared has SONAME '$built_soname', expected '$soname':" \
@@ -133,8 +145,8 @@ fi
 # The system libraries the static library needs, as rustc reports them for this target.
 # The dev profile is enough (the list depends on the target, not the profile) and reuses
 # what `cargo test` built.
-native_libs=$("$CARGO" rustc --quiet --locked --lib --crate-type staticlib -- \
-  --print native-static-libs 2>&1 | sed -n 's/^note: native-static-libs: //p' | tail -n1)
+native_libs=${NATIVE_STATIC_LIBS:-$("$CARGO" rustc --quiet --locked --lib --crate-type staticlib -- \
+  --print native-static-libs 2>&1 | sed -n 's/^note: native-static-libs: //p' | tail -n1)}
 if [ -z "$native_libs" ]; then
   echo "install: cargo rustc --print native-static-libs gave nothing" >&2
   exit 2
@@ -173,7 +185,7 @@ pc_path() { # ${prefix}-relative in the .pc file where possible
     *) echo "$1" ;;
   esac
 }
-sizeof_void_p=$(getconf LONG_BIT 2>/dev/null || echo 64)
+sizeof_void_p=${POINTER_BITS:-$(getconf LONG_BIT 2>/dev/null || echo 64)}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -191,7 +203,7 @@ subst() {
     "CMAKE_NATIVE_STATIC_LIBS=$cmake_native_libs" \
     "CMAKEDIR_TO_PREFIX=$cmake_to_prefix" \
     "INCLUDEDIR_FROM_PREFIX=$(relative_to_prefix "$INCLUDEDIR")" \
-    "SHARED_FROM_PREFIX=$(relative_to_prefix "$LIBDIR")/$real_shared" \
+    "SHARED_FROM_PREFIX=$([ "$shared" = no ] || echo "$(relative_to_prefix "$LIBDIR")/$real_shared")" \
     "IMPLIB_FROM_PREFIX=" \
     "STATIC_FROM_PREFIX=$(relative_to_prefix "$LIBDIR")/$static" \
     "SHARED_SONAME=$soname" \
@@ -212,9 +224,11 @@ subst install/authsignal_terminalConfigVersion.cmake.in "$stage/authsignal_termi
 
 install -d "$DESTDIR$INCLUDEDIR" "$DESTDIR$LIBDIR" "$DESTDIR$pc_dir" "$DESTDIR$cmake_dir"
 install -m 0644 include/authsignal_terminal.h include/authsignal_terminal.hpp "$DESTDIR$INCLUDEDIR/"
-install -m 0755 "$release/$built_shared" "$DESTDIR$LIBDIR/$real_shared"
-ln -sfn "$real_shared" "$DESTDIR$LIBDIR/$abi_shared"
-ln -sfn "$abi_shared" "$DESTDIR$LIBDIR/$link_shared"
+if [ "$shared" = yes ]; then
+  install -m 0755 "$release/$built_shared" "$DESTDIR$LIBDIR/$real_shared"
+  ln -sfn "$real_shared" "$DESTDIR$LIBDIR/$abi_shared"
+  ln -sfn "$abi_shared" "$DESTDIR$LIBDIR/$link_shared"
+fi
 install -m 0644 "$release/$static" "$DESTDIR$LIBDIR/$static"
 install -m 0644 "$stage/authsignal_terminal.pc" "$DESTDIR$pc_dir/"
 install -m 0644 "$stage/authsignal_terminalConfig.cmake" \
