@@ -16,8 +16,9 @@
 #   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
 #                                    (as for windows), the aarch64 and armhf cross compilers
 #                                    (C and C++, with their C libraries), musl-tools (musl-gcc),
-#                                    LLVM's libunwind (std's unwinder on musl) and qemu-user (the ARM programs run under qemu-aarch64
-#                                    and qemu-arm)
+#                                    LLVM's libunwind (std's unwinder on musl), qemu-user (the
+#                                    ARM programs run under qemu-aarch64 and qemu-arm) and
+#                                    python3 (scripts/sbom.py, for the release archives)
 set -euo pipefail
 
 missing=()
