@@ -11,6 +11,7 @@
 #   make cross     the Linux ARM and musl builds, cross-built here, in target/cross/<target>/.
 #   make test-cross-full   every cross build tested (make test tests two of them).
 #   make release   the release archives of every target, with SHA256SUMS, in target/release-bundle/.
+#   make deb       Debian packages for amd64, arm64 and armhf in target/deb/; make test-deb tests them.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
 #
 # Both install what they need on a fresh Debian machine (scripts/install-deps.sh).
@@ -221,3 +222,16 @@ release: build cross windows
 test-release: build cross-ci windows
 	scripts/release.sh
 	tests/release/run.sh
+
+# Debian packages (scripts/deb.sh) in target/deb/: for amd64, arm64 and armhf, the runtime
+# library (libauthsignal-terminal0.1), libauthsignal-terminal-dev and authsignal-terminal.
+# Not part of make test (CI's time): make test-deb checks their contents and lintian for
+# each, installs the amd64 ones with dpkg -i (root), builds and runs the examples against
+# the system install, and removes them (tests/deb/run.sh).
+.PHONY: deb test-deb
+deb: build cross
+	scripts/install-deps.sh deb
+	scripts/deb.sh
+
+test-deb: deb
+	tests/deb/run.sh

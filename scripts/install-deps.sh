@@ -19,6 +19,7 @@
 #                                    LLVM's libunwind (std's unwinder on musl), qemu-user (the
 #                                    ARM programs run under qemu-aarch64 and qemu-arm) and
 #                                    python3 (scripts/sbom.py, for the release archives)
+#   scripts/install-deps.sh deb      dpkg-deb and lintian (scripts/deb.sh, tests/deb/run.sh)
 set -euo pipefail
 
 missing=()
@@ -83,8 +84,12 @@ case "${1:-}" in
     need readelf binutils
     need python3 python3          # scripts/sbom.py (release bundles)
     ;;
+  deb)
+    need dpkg-deb dpkg
+    need lintian lintian
+    ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|bench|windows|cross" >&2
+    echo "usage: $0 c|csharp|coreclr|bench|windows|cross|deb" >&2
     exit 2
     ;;
 esac
