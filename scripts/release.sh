@@ -13,10 +13,10 @@
 #   include/            the C header and the C++17 wrapper
 #   lib/                Linux: the shared library (with its SONAME link and the link for
 #                       -l; not on musl, whose Rust targets link statically), the static
-#                       library, lib/pkgconfig and lib/cmake, all written by scripts/install.sh
-#                       (PREFIX=/usr/local, through DESTDIR), as `make install` does;
-#                       Windows: the import libraries (MinGW .dll.a, MSVC .lib), the .def
-#                       and the MinGW static library
+#                       library; Windows: the import libraries (MinGW .dll.a, MSVC .lib),
+#                       the .def and the MinGW static library; lib/pkgconfig and lib/cmake
+#                       for both, all written by scripts/install.sh (PREFIX=/usr/local,
+#                       through DESTDIR), as `make install` does
 #   bin/                the tool authsignal-terminal (Windows: on x64 and win7-x86 builds
 #                       only, as scripts/windows.sh builds it), and the DLL on Windows
 #   *.debug             Linux: the shared library's and the tool's symbols, split off with
@@ -116,15 +116,25 @@ stage_linux() {
   "${tools}objcopy" --strip-debug "$dir/lib/libauthsignal_terminal.a"
 }
 
+# The MinGW layout by scripts/install.sh (the DLL and the tool in bin/, the import library,
+# the static library, pkg-config and CMake files in lib/), plus MSVC's import library and
+# the .def. The static library's system libraries are the DLL's imports that MinGW-w64 has
+# import libraries for.
 stage_windows() {
-  local target=$1 dir=$2 src
+  local target=$1 dir=$2 src arch=x86_64 libs
   src=$root/target/windows/$(windows_build_of "$target")
-  mkdir -p "$dir/include" "$dir/lib" "$dir/bin"
-  install -m 0644 "$src"/include/* "$dir/include/"
-  install -m 0644 "$src/authsignal_terminal.dll" "$dir/bin/"
-  [ ! -f "$src/authsignal-terminal.exe" ] || install -m 0755 "$src/authsignal-terminal.exe" "$dir/bin/"
-  install -m 0644 "$src/libauthsignal_terminal.dll.a" "$src/authsignal_terminal.lib" \
-    "$src/libauthsignal_terminal.a" "$src/authsignal_terminal.def" "$dir/lib/"
+  case "$target" in i686-*) arch=i686 ;; esac
+  libs=$("$arch-w64-mingw32-objdump" -p "$src/authsignal_terminal.dll" | sed -n 's/^\tDLL Name: //p' |
+    tr 'A-Z' 'a-z' | sort -u |
+    sed -n 's/^\(kernel32\|ntdll\|advapi32\|ws2_32\|bcrypt\|userenv\|crypt32\|ncrypt\|secur32\|msvcrt\)\.dll$/-l\1/p' |
+    tr '\n' ' ' | sed 's/ $//')
+  local stage=$bundle/stage-$target
+  rm -rf "$stage"
+  PREFIX=/usr/local DESTDIR=$stage BUILT_DIR=$src TARGET_OS=Windows NATIVE_STATIC_LIBS=$libs \
+    POINTER_BITS=$(pointer_bits_of "$target") scripts/install.sh install >/dev/null
+  mv "$stage/usr/local" "$dir"
+  rm -rf "$stage"
+  install -m 0644 "$src/authsignal_terminal.lib" "$src/authsignal_terminal.def" "$dir/lib/"
 }
 
 pack() {

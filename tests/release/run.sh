@@ -14,10 +14,11 @@
 #                   against the unpacked folder through pkg-config (--define-prefix) and
 #                   through CMake (find_package, the target's cross compiler), shared and
 #                   static, and run against the simulator: under qemu-user for ARM
-#   Windows         the DLL, its import libraries, the .def and the static library are
-#                   there; examples/c/pos_demo.c links against the import library with
-#                   MinGW-w64 and imports authsignal_terminal.dll (Wine runs the DLLs in
-#                   tests/windows/run.sh)
+#   Windows         the DLL, its import libraries, the .def, the static library, pkg-config
+#                   and CMake files are there; examples/c/pos_demo.c built with MinGW-w64
+#                   through pkg-config imports authsignal_terminal.dll, and the C and C++
+#                   examples build through CMake against the DLL (not run: Wine runs the
+#                   same DLLs in tests/windows/run.sh)
 #
 # Assumes `make release` ran (and `make build`, for the simulator). RELEASE_TARGETS="..."
 # picks archives (default: all). Prints "release: N passed, M failed" last.
@@ -179,19 +180,31 @@ test_linux() {
 }
 
 test_windows() {
-  local target=$1 dir=$2 arch=x86_64
-  case "$target" in i686-*) arch=i686 ;; esac
+  local target=$1 dir=$2 arch=x86_64 bits=64
+  case "$target" in i686-*) arch=i686 bits=32 ;; esac
   for f in bin/authsignal_terminal.dll lib/libauthsignal_terminal.dll.a lib/authsignal_terminal.lib \
-    lib/authsignal_terminal.def lib/libauthsignal_terminal.a; do
+    lib/authsignal_terminal.def lib/libauthsignal_terminal.a lib/pkgconfig/authsignal_terminal.pc \
+    lib/cmake/authsignal_terminal/authsignal_terminalConfig.cmake; do
     [ -f "$dir/$f" ] && pass "$target: $f" || fail "$target: $f"
   done
-  local exe=$work/$target/pos_demo.exe
-  mkdir -p "$work/$target"
-  check "$target: MinGW-w64 links examples/c/pos_demo.c against the import library" \
-    "$arch-w64-mingw32-gcc" -std=c11 "${warn[@]}" -I"$dir/include" examples/c/pos_demo.c \
-    -L"$dir/lib" -lauthsignal_terminal -o "$exe"
+  local out=$work/$target cc=$arch-w64-mingw32-gcc cxx=$arch-w64-mingw32-g++ cflags libs
+  mkdir -p "$out/bin"
+  export PKG_CONFIG_PATH=$dir/lib/pkgconfig
+  cflags=$(pkg-config --define-prefix --cflags authsignal_terminal)
+  libs=$(pkg-config --define-prefix --libs authsignal_terminal)
+  unset PKG_CONFIG_PATH
+  # shellcheck disable=SC2086 # pkg-config's output is meant to be split
+  check "$target: pkg-config: MinGW-w64 links examples/c/pos_demo.c against the import library" \
+    "$cc" -std=c11 "${warn[@]}" examples/c/pos_demo.c $cflags $libs -o "$out/bin/pc_c_shared.exe"
   same "$target: pos_demo.exe imports authsignal_terminal.dll" \
-    "$("$arch-w64-mingw32-objdump" -p "$exe" 2>/dev/null | grep -c 'DLL Name: authsignal_terminal.dll')" "1"
+    "$("$arch-w64-mingw32-objdump" -p "$out/bin/pc_c_shared.exe" 2>/dev/null | grep -c 'DLL Name: authsignal_terminal.dll')" "1"
+  # CMake as a MinGW cross build: the DLL through its import library (the static library
+  # also needs the Windows 10 builds' bcryptprimitives.dll import, which MinGW-w64 lacks).
+  check "$target: cmake: find_package(authsignal_terminal $abi) with MinGW-w64 ($bits-bit)" \
+    cmake -S tests/packaging -B "$out/cmake" -DCMAKE_PREFIX_PATH="$dir" -DWANT_VERSION="$abi" \
+    -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_FIND_ROOT_PATH="$dir" "-DKINDS=shared" "-DLANGS=c;cpp" &&
+    check "$target: cmake: the C and C++ examples build against the DLL" cmake --build "$out/cmake" -j 2
 }
 
 for archive in "${archives[@]}"; do
