@@ -88,7 +88,10 @@ split_debug() {
 add_notices() {
   local target=$1 dir=$2
   install -m 0644 LICENSE "$dir/LICENSE"
-  python3 scripts/sbom.py "$(cargo_target_of "$target")" "$dir/sbom.cdx.json" "$dir/licenses"
+  # The cross and Windows builds' std is Debian's rustc-web's (scripts/cross.sh, windows.sh).
+  local compiler=/usr/bin/rustc
+  [ "$target" != x86_64-unknown-linux-gnu ] || compiler=rustc
+  python3 scripts/sbom.py "$(cargo_target_of "$target")" "$dir/sbom.cdx.json" "$dir/licenses" "$compiler"
 }
 
 stage_linux() {

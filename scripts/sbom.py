@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The bill of materials and the third-party licences of one release archive.
 
-    scripts/sbom.py TARGET SBOM_JSON LICENSES_DIR
+    scripts/sbom.py TARGET SBOM_JSON LICENSES_DIR [RUSTC]
 
 What is shipped for TARGET is the library (authsignal-terminal) and the command-line tool
 (authsignal-terminal-cli) with their normal dependencies as cargo resolves them for that
@@ -12,7 +12,8 @@ linked in). For those crates it writes
 - SBOM_JSON, a CycloneDX 1.5 SBOM: one component per crate (name, version, purl, the
   licence expression of its Cargo.toml, the SHA-256 Cargo.lock records for registry
   crates), the dependency graph between them, and Rust's standard library, which is
-  linked into every binary but is not in Cargo.lock;
+  linked into every binary but is not in Cargo.lock (its version is that of RUSTC, the
+  compiler that built the target: default rustc);
 - LICENSES_DIR/<name>-<version>/, every LICENSE*, LICENCE*, COPYING*, NOTICE* and
   UNLICENSE file of the crate's own source, and LICENSES_DIR/README.md, the index
   (crate, version, licence expression, files). Nothing is written by hand.
@@ -55,10 +56,11 @@ def shipped(target: str) -> set[tuple[str, str]]:
 
 
 def main() -> int:
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     target, sbom_path, licenses_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    compiler = sys.argv[4] if len(sys.argv) == 5 else "rustc"
     root = Path(__file__).resolve().parent.parent
 
     crates = shipped(target)
@@ -70,7 +72,7 @@ def main() -> int:
         return 1
     lock = tomllib.loads((root / "Cargo.lock").read_text())
     checksums = {(p["name"], p["version"]): p.get("checksum") for p in lock["package"]}
-    rustc = subprocess.run(["rustc", "--version"], check=True, capture_output=True, text=True)
+    rustc = subprocess.run([compiler, "--version"], check=True, capture_output=True, text=True)
     rust_version = rustc.stdout.split()[1]
 
     def purl(name: str, version: str) -> str:
