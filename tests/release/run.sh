@@ -18,7 +18,8 @@
 #                   and CMake files are there; examples/c/pos_demo.c built with MinGW-w64
 #                   through pkg-config imports authsignal_terminal.dll, and the C and C++
 #                   examples build through CMake against the DLL (not run: Wine runs the
-#                   same DLLs in tests/windows/run.sh)
+#                   same DLLs in tests/windows/run.sh); for the stdcall build,
+#                   tests/windows/test_stdcall.c through pkg-config, and CMake configures
 #
 # Assumes `make release` ran (and `make build`, for the simulator). RELEASE_TARGETS="..."
 # picks archives (default: all). Prints "release: N passed, M failed" last.
@@ -193,18 +194,26 @@ test_windows() {
   cflags=$(pkg-config --define-prefix --cflags authsignal_terminal)
   libs=$(pkg-config --define-prefix --libs authsignal_terminal)
   unset PKG_CONFIG_PATH
+  # The header declares the functions cdecl; the stdcall build is for callers that
+  # declare them __stdcall themselves, as tests/windows/test_stdcall.c does.
+  local program=examples/c/pos_demo.c langs="c;cpp" extra=()
+  case "$target" in
+    *-stdcall) program=tests/windows/test_stdcall.c langs="" extra=(-O0 -DEXPECTED_VERSION="\"$version\"") ;;
+  esac
   # shellcheck disable=SC2086 # pkg-config's output is meant to be split
-  check "$target: pkg-config: MinGW-w64 links examples/c/pos_demo.c against the import library" \
-    "$cc" -std=c11 "${warn[@]}" examples/c/pos_demo.c $cflags $libs -o "$out/bin/pc_c_shared.exe"
-  same "$target: pos_demo.exe imports authsignal_terminal.dll" \
+  check "$target: pkg-config: MinGW-w64 links $program against the import library" \
+    "$cc" -std=c11 "${warn[@]}" "${extra[@]}" "$program" $cflags $libs -o "$out/bin/pc_c_shared.exe"
+  same "$target: the program imports authsignal_terminal.dll" \
     "$("$arch-w64-mingw32-objdump" -p "$out/bin/pc_c_shared.exe" 2>/dev/null | grep -c 'DLL Name: authsignal_terminal.dll')" "1"
   # CMake as a MinGW cross build: the DLL through its import library (the static library
   # also needs the Windows 10 builds' bcryptprimitives.dll import, which MinGW-w64 lacks).
   check "$target: cmake: find_package(authsignal_terminal $abi) with MinGW-w64 ($bits-bit)" \
     cmake -S tests/packaging -B "$out/cmake" -DCMAKE_PREFIX_PATH="$dir" -DWANT_VERSION="$abi" \
     -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
-    -DCMAKE_FIND_ROOT_PATH="$dir" "-DKINDS=shared" "-DLANGS=c;cpp" &&
-    check "$target: cmake: the C and C++ examples build against the DLL" cmake --build "$out/cmake" -j 2
+    -DCMAKE_FIND_ROOT_PATH="$dir" "-DKINDS=shared" "-DLANGS=$langs" &&
+    if [ -n "$langs" ]; then
+      check "$target: cmake: the C and C++ examples build against the DLL" cmake --build "$out/cmake" -j 2
+    fi
 }
 
 for archive in "${archives[@]}"; do
