@@ -23,7 +23,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$here"
+cd "$here" || exit 2
 . scripts/tap.sh
 
 out=target/cross

@@ -26,7 +26,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$here"
+cd "$here" || exit 2
 . scripts/tap.sh
 
 bundle=$here/target/release-bundle
@@ -137,7 +137,7 @@ test_linux() {
   static_libs=$("${pc[@]}" --static --libs authsignal_terminal |
     sed 's/-lauthsignal_terminal/-Wl,-Bstatic -lauthsignal_terminal -Wl,-Bdynamic/')
   same "$target: pkg-config --define-prefix finds the unpacked folder" "$(echo $cflags)" "-I$dir/include"
-  # shellcheck disable=SC2086 # pkg-config's output is meant to be split
+  # shellcheck disable=SC2086,SC2046 # pkg-config's output is meant to be split
   case "$target" in
     *-musl)
       # -lunwind: LLVM's libunwind (Alpine: llvm-libunwind-static; here scripts/cross.sh's).
