@@ -227,7 +227,7 @@ release: build cross windows
 # The archives of what make test built (x86_64 glibc, the CI cross targets, the Windows
 # builds) made and tested from a fresh unpack: checksums, licences and SBOM against the lock
 # file, the C/C++ examples built through pkg-config and CMake and run (tests/release/run.sh).
-test-release: build cross-ci windows
+test-release: deps-c build cross-ci windows
 	scripts/release.sh
 	tests/release/run.sh
 
