@@ -17,6 +17,13 @@
 #                                    import libraries), and Wine 8, 64- and 32-bit
 #   scripts/install-deps.sh java     OpenJDK 17 (javac, jar), JNA and JUnit 4 (with hamcrest)
 #                                    from Debian, for bindings/java
+#   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
+#                                    (as for windows), the aarch64 and armhf cross compilers
+#                                    (C and C++, with their C libraries), musl-tools (musl-gcc),
+#                                    LLVM's libunwind (std's unwinder on musl), qemu-user (the
+#                                    ARM programs run under qemu-aarch64 and qemu-arm) and
+#                                    python3 (scripts/sbom.py, for the release archives)
+#   scripts/install-deps.sh deb      dpkg-deb and lintian (scripts/deb.sh, tests/deb/run.sh)
 set -euo pipefail
 
 missing=()
@@ -77,8 +84,27 @@ case "${1:-}" in
     [ -e /usr/share/java/junit4.jar ] || missing+=(junit4)
     [ -e /usr/share/java/hamcrest-core.jar ] || [ -e /usr/share/java/hamcrest.jar ] || missing+=(libhamcrest-java)
     ;;
+  cross)
+    [ -x /usr/bin/cargo ] || missing+=(cargo-web)
+    [ -x /usr/bin/rustc ] || missing+=(rustc-web)
+    [ -n "$(ls -d /usr/lib/rustlib/src/rust/library 2>/dev/null)" ] || missing+=(rust-web-src)
+    need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+    need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
+    need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
+    need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
+    need musl-gcc musl-tools
+    # LLVM's libunwind, std's unwinder on musl (scripts/cross.sh, musl_unwind).
+    [ -f /usr/lib/llvm-14/lib/libunwind.a ] || missing+=(libunwind-14-dev)
+    need qemu-aarch64 qemu-user
+    need readelf binutils
+    need python3 python3          # scripts/sbom.py (release bundles)
+    ;;
+  deb)
+    need dpkg-deb dpkg
+    need lintian lintian
+    ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|node|java|bench|windows" >&2
+    echo "usage: $0 c|csharp|coreclr|node|java|bench|windows|cross|deb" >&2
     exit 2
     ;;
 esac

@@ -11,6 +11,18 @@
 #   LIBDIR      default $PREFIX/lib        INCLUDEDIR  default $PREFIX/include
 #   BINDIR      default $PREFIX/bin
 #   CARGO       default cargo
+# and, for a cross build (scripts/release.sh, which installs each target's build into the
+# folder of its archive):
+#   BUILT_DIR           where the built files are (default target/release); without a
+#                       shared library in it (the musl targets), only the static one is
+#                       installed, and the CMake package has no ::shared target
+#   NATIVE_STATIC_LIBS  what the static library needs from the system (default: asked of
+#                       cargo for this machine)
+#   POINTER_BITS        the target's pointer width (default: this machine's)
+#   TARGET_OS           the target's system as uname -s names it (default: this machine's);
+#                       Windows: a MinGW layout of a scripts/windows.sh build, the DLL (and
+#                       the tool, when the build has it) in BINDIR, the import library
+#                       libauthsignal_terminal.dll.a in LIBDIR
 #
 # It installs, on Linux (macOS in brackets; not tested on these machines):
 #   $INCLUDEDIR/authsignal_terminal.h, authsignal_terminal.hpp
@@ -61,7 +73,18 @@ minor=${BASH_REMATCH[2]}
 if [ "$major" = 0 ]; then abi="0.$minor"; else abi="$major"; fi
 description=$(sed -n 's/^description *= *"\(.*\)"$/\1/p' Cargo.toml | head -n1)
 
-case "$(uname -s)" in
+target_os=${TARGET_OS:-$(uname -s)}
+implib=""
+exe=""
+case "$target_os" in
+  Windows | MINGW* | MSYS*)
+    built_shared=authsignal_terminal.dll
+    real_shared=authsignal_terminal.dll
+    abi_shared=authsignal_terminal.dll
+    soname=""
+    implib=libauthsignal_terminal.dll.a
+    exe=.exe
+    ;;
   Darwin)
     built_shared=libauthsignal_terminal.dylib
     real_shared=libauthsignal_terminal.$version.dylib
@@ -75,27 +98,37 @@ case "$(uname -s)" in
     soname=$abi_shared
     ;;
   *)
-    echo "install: $(uname -s) is not supported by this script; see README, 'Installing (C and C++)'" >&2
+    echo "install: $target_os is not supported by this script; see README, 'Installing (C and C++)'" >&2
     exit 2
     ;;
 esac
 link_shared=$built_shared
 static=libauthsignal_terminal.a
+release=${BUILT_DIR:-target/release}
+shared=yes
+[ -z "${BUILT_DIR:-}" ] || [ -f "$BUILT_DIR/$built_shared" ] || shared=no
+# Some Windows builds have no tool (scripts/windows.sh builds it for two of them).
+cli=yes
+[ -z "${BUILT_DIR:-}" ] || [ -f "$BUILT_DIR/authsignal-terminal$exe" ] || cli=no
 pc_dir=$LIBDIR/pkgconfig
 cmake_dir=$LIBDIR/cmake/authsignal_terminal
 
 installed_files=(
   "$INCLUDEDIR/authsignal_terminal.h"
   "$INCLUDEDIR/authsignal_terminal.hpp"
-  "$LIBDIR/$real_shared"
-  "$LIBDIR/$abi_shared"
-  "$LIBDIR/$link_shared"
+)
+if [ "$shared" = yes ] && [ -n "$implib" ]; then
+  installed_files+=("$BINDIR/$real_shared" "$LIBDIR/$implib")
+elif [ "$shared" = yes ]; then
+  installed_files+=("$LIBDIR/$real_shared" "$LIBDIR/$abi_shared" "$LIBDIR/$link_shared")
+fi
+installed_files+=(
   "$LIBDIR/$static"
   "$pc_dir/authsignal_terminal.pc"
   "$cmake_dir/authsignal_terminalConfig.cmake"
   "$cmake_dir/authsignal_terminalConfigVersion.cmake"
-  "$BINDIR/authsignal-terminal"
 )
+[ "$cli" = no ] || installed_files+=("$BINDIR/authsignal-terminal$exe")
 
 if [ "$action" = files ]; then
   printf '%s\n' "${installed_files[@]}"
@@ -117,11 +150,14 @@ if [ "$action" = uninstall ]; then
 fi
 
 # ---- install ----------------------------------------------------------------------
-release=target/release
-for f in "$release/$built_shared" "$release/$static" "$release/authsignal-terminal"; do
+needed_files=("$release/$static")
+[ "$shared" = no ] || needed_files+=("$release/$built_shared")
+[ -z "$implib" ] || needed_files+=("$release/$implib")
+[ "$cli" = no ] || needed_files+=("$release/authsignal-terminal$exe")
+for f in "${needed_files[@]}"; do
   [ -f "$f" ] || { echo "install: $f is missing: run 'make build' first" >&2; exit 2; }
 done
-if [ -n "$soname" ] && command -v readelf >/dev/null 2>&1; then
+if [ "$shared" = yes ] && [ -n "$soname" ] && command -v readelf >/dev/null 2>&1; then
   built_soname=$(readelf -d "$release/$built_shared" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
   if [ "$built_soname" != "$soname" ]; then
     echo "install: $release/$built_shared has SONAME '$built_soname', expected '$soname':" \
@@ -133,8 +169,8 @@ fi
 # The system libraries the static library needs, as rustc reports them for this target.
 # The dev profile is enough (the list depends on the target, not the profile) and reuses
 # what `cargo test` built.
-native_libs=$("$CARGO" rustc --quiet --locked --lib --crate-type staticlib -- \
-  --print native-static-libs 2>&1 | sed -n 's/^note: native-static-libs: //p' | tail -n1)
+native_libs=${NATIVE_STATIC_LIBS:-$("$CARGO" rustc --quiet --locked --lib --crate-type staticlib -- \
+  --print native-static-libs 2>&1 | sed -n 's/^note: native-static-libs: //p' | tail -n1)}
 if [ -z "$native_libs" ]; then
   echo "install: cargo rustc --print native-static-libs gave nothing" >&2
   exit 2
@@ -173,7 +209,16 @@ pc_path() { # ${prefix}-relative in the .pc file where possible
     *) echo "$1" ;;
   esac
 }
-sizeof_void_p=$(getconf LONG_BIT 2>/dev/null || echo 64)
+sizeof_void_p=${POINTER_BITS:-$(getconf LONG_BIT 2>/dev/null || echo 64)}
+
+shared_from_prefix=""
+implib_from_prefix=""
+if [ "$shared" = yes ] && [ -n "$implib" ]; then
+  shared_from_prefix=$(relative_to_prefix "$BINDIR")/$real_shared
+  implib_from_prefix=$(relative_to_prefix "$LIBDIR")/$implib
+elif [ "$shared" = yes ]; then
+  shared_from_prefix=$(relative_to_prefix "$LIBDIR")/$real_shared
+fi
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -191,8 +236,8 @@ subst() {
     "CMAKE_NATIVE_STATIC_LIBS=$cmake_native_libs" \
     "CMAKEDIR_TO_PREFIX=$cmake_to_prefix" \
     "INCLUDEDIR_FROM_PREFIX=$(relative_to_prefix "$INCLUDEDIR")" \
-    "SHARED_FROM_PREFIX=$(relative_to_prefix "$LIBDIR")/$real_shared" \
-    "IMPLIB_FROM_PREFIX=" \
+    "SHARED_FROM_PREFIX=$shared_from_prefix" \
+    "IMPLIB_FROM_PREFIX=$implib_from_prefix" \
     "STATIC_FROM_PREFIX=$(relative_to_prefix "$LIBDIR")/$static" \
     "SHARED_SONAME=$soname" \
     "SHARED_SONAME_OR_FILE=$abi_shared" \
@@ -210,17 +255,21 @@ subst install/authsignal_terminal.pc.in "$stage/authsignal_terminal.pc"
 subst install/authsignal_terminalConfig.cmake.in "$stage/authsignal_terminalConfig.cmake"
 subst install/authsignal_terminalConfigVersion.cmake.in "$stage/authsignal_terminalConfigVersion.cmake"
 
-install -d "$DESTDIR$INCLUDEDIR" "$DESTDIR$LIBDIR" "$DESTDIR$pc_dir" "$DESTDIR$cmake_dir"
+install -d "$DESTDIR$INCLUDEDIR" "$DESTDIR$LIBDIR" "$DESTDIR$pc_dir" "$DESTDIR$cmake_dir" "$DESTDIR$BINDIR"
 install -m 0644 include/authsignal_terminal.h include/authsignal_terminal.hpp "$DESTDIR$INCLUDEDIR/"
-install -m 0755 "$release/$built_shared" "$DESTDIR$LIBDIR/$real_shared"
-ln -sfn "$real_shared" "$DESTDIR$LIBDIR/$abi_shared"
-ln -sfn "$abi_shared" "$DESTDIR$LIBDIR/$link_shared"
+if [ "$shared" = yes ] && [ -n "$implib" ]; then
+  install -m 0755 "$release/$built_shared" "$DESTDIR$BINDIR/$real_shared"
+  install -m 0644 "$release/$implib" "$DESTDIR$LIBDIR/$implib"
+elif [ "$shared" = yes ]; then
+  install -m 0755 "$release/$built_shared" "$DESTDIR$LIBDIR/$real_shared"
+  ln -sfn "$real_shared" "$DESTDIR$LIBDIR/$abi_shared"
+  ln -sfn "$abi_shared" "$DESTDIR$LIBDIR/$link_shared"
+fi
 install -m 0644 "$release/$static" "$DESTDIR$LIBDIR/$static"
 install -m 0644 "$stage/authsignal_terminal.pc" "$DESTDIR$pc_dir/"
 install -m 0644 "$stage/authsignal_terminalConfig.cmake" \
   "$stage/authsignal_terminalConfigVersion.cmake" "$DESTDIR$cmake_dir/"
-install -d "$DESTDIR$BINDIR"
-install -m 0755 "$release/authsignal-terminal" "$DESTDIR$BINDIR/"
+[ "$cli" = no ] || install -m 0755 "$release/authsignal-terminal$exe" "$DESTDIR$BINDIR/"
 printf 'installed %s\n' "${installed_files[@]/#/$DESTDIR}"
 
 # Refresh the dynamic linker's cache when installing straight into a system directory.
