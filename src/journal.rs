@@ -837,15 +837,15 @@ fn not_a_journal(path: &Path) -> Error {
     )
 }
 
-/// Which file a path names, to notice it deleted or replaced: device and inode on Unix;
-/// elsewhere (Windows, where an open journal cannot be deleted or renamed over), its
-/// creation time.
+/// Which file a path names, to notice it deleted or replaced: device and inode on Unix.
+/// Elsewhere only that it is still there: Windows does not let a file SQLite holds open be
+/// deleted or renamed over, and its creation time is no identity (Wine reports one that
+/// moves when the file is written, which made every write after a checkpoint look like a
+/// replaced journal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FileIdentity {
     #[cfg(unix)]
     dev_ino: (u64, u64),
-    #[cfg(not(unix))]
-    created: Option<SystemTime>,
 }
 
 impl FileIdentity {
@@ -860,9 +860,8 @@ impl FileIdentity {
         }
         #[cfg(not(unix))]
         {
-            Ok(FileIdentity {
-                created: meta.created().ok(),
-            })
+            let _ = meta;
+            Ok(FileIdentity {})
         }
     }
 }
