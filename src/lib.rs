@@ -43,6 +43,7 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod http1;
 mod journal;
 mod log;
 mod money;

@@ -1,50 +1,50 @@
-//! HTTPS to the Terminal API: one kept-alive ureq agent per client, built from the
-//! client's options, that sends one request and reads one bounded answer, and says what
-//! the wire saw when it fails (see `wire.rs`). Policy (what to retry, what an answer
-//! means) lives in `client.rs`; this file only moves bytes.
+//! HTTPS to the Terminal API: one client's connections, built from its options, each
+//! request sent and its bounded answer read over one of them, and what the wire saw when
+//! it fails (see `wire.rs`). Policy (what to retry, what an answer means) lives in
+//! `client.rs`; this file only moves bytes.
+//!
+//! A connection is made by ureq's connectors (the proxy's CONNECT tunnel, TCP, rustls),
+//! wrapped by `wire.rs`'s taps, and kept alive in this client's own pool; the exchange on
+//! it is `http1.rs`'s: the request in one write, the answer read by its framing. ureq's
+//! agent is not used: its per-request machinery (an `http::Request` built and analysed,
+//! the head formatted, the answer made an `http::Response`, timings at every step) cost
+//! more than the rest of a create.
 //!
 //! Nothing here starts a thread: a request, its DNS lookup included, runs on the caller's
 //! thread, and a cancel stops it by shutting its socket down.
 
 use std::borrow::Cow;
-use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
-use ureq::http::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, DATE, USER_AGENT,
-};
-use ureq::http::{Method, Request, Uri};
+use ureq::http::{Method, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector,
+    ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
+    ShutdownHandle, Transport as Connection,
 };
 
 use crate::cancel::CancelToken;
 use crate::error::Error;
+use crate::http1::{self, Deadline, RequestHead};
 use crate::log::log_line;
 use crate::options::{is_connect_proxy, is_loopback_host, ClientOptions};
 use crate::terminal_id::TerminalId;
 use crate::wire::{RequestTapConnector, SocketTapConnector, Watch};
 
-/// Answers larger than this are refused.
-pub(crate) const MAX_BODY_BYTES: u64 = 64 * 1024;
+pub(crate) use crate::http1::MAX_BODY_BYTES;
 /// Idle kept-alive connections older than this are dropped, so DNS changes are seen.
 const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
 /// A host name's addresses are looked up again after this long (or after a connect
 /// failure), so DNS changes are seen within the same bound as idle connections.
 const DNS_CACHE_AGE: Duration = MAX_IDLE_AGE;
-/// Idle kept-alive connections kept per host: enough for a POS with a few threads
-/// calling at once (ureq's default, 3, makes a 4th concurrent caller reconnect each time).
-const MAX_IDLE_PER_HOST: usize = 16;
-/// The header that carries the terminal id.
-const TERMINAL_HEADER: HeaderName = HeaderName::from_static("x-authsignal-terminal");
+/// Idle kept-alive connections kept: enough for a POS with a few threads calling at once
+/// (a client talks to one server).
+const MAX_IDLE: usize = 16;
 /// What every request accepts.
 const ACCEPT_JSON: &str = "application/json";
-/// The header that carries this library's version, as Authsignal's SDKs send it.
-const VERSION_HEADER: HeaderName = HeaderName::from_static("x-authsignal-version");
 
 /// One HTTP answer: its status, its body (at most 64 KiB) and its `Retry-After`.
 pub(crate) struct Answer {
@@ -53,7 +53,7 @@ pub(crate) struct Answer {
     pub retry_after: Option<Duration>,
 }
 
-/// A request that got no usable answer: ureq's error and what the wire saw.
+/// A request that got no usable answer: the transport's error and what the wire saw.
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub error: ureq::Error,
@@ -72,14 +72,25 @@ pub(crate) struct Limits<'a> {
     pub deadline: Option<Instant>,
 }
 
+/// Makes a connection through the connector chain (also what the CONNECT connector runs
+/// to reach the proxy itself).
+type Connect = dyn Fn(&ConnectionDetails) -> Result<Box<dyn Connection>, ureq::Error> + Send + Sync;
+
 pub(crate) struct Transport {
-    agent: ureq::Agent,
-    request_timeout: Duration,
+    /// ureq's configuration, as its connectors read it: proxy, TLS, buffer sizes.
+    config: ureq::config::Config,
+    connect: Arc<Connect>,
+    /// The base URL, parsed: where every connection goes.
+    base: Uri,
     base_url: String,
-    headers: FixedHeaders,
-    /// The parsed URI of a fixed path (see `fixed_uri`).
-    fixed_uri: OnceLock<(&'static str, Uri)>,
-    resolver: SharedResolver,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    head: RequestHead,
+    /// The request target of a fixed path (see `target`).
+    fixed_target: OnceLock<(&'static str, Box<str>)>,
+    /// Idle connections, the most recently used last, each with when it was last used.
+    idle: Mutex<Vec<(Box<dyn Connection>, Instant)>>,
+    resolver: CachingResolver,
 }
 
 impl Transport {
@@ -96,50 +107,62 @@ impl Transport {
     }
 
     fn build(options: &ClientOptions, verify: bool) -> Result<Transport, Error> {
-        let user_agent = user_agent(options.user_agent_suffix.as_deref());
-        let mut config = ureq::Agent::config_builder()
-            // Error statuses carry Authsignal's error body: read it rather than lose it.
-            .http_status_as_error(false)
-            // The base URL rule (https, or http on loopback) is checked by ClientOptions.
-            .https_only(false)
-            // A redirect could carry the terminal id to another host: never follow one.
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .user_agent(&user_agent)
-            .accept(ACCEPT_JSON)
-            .timeout_resolve(Some(options.connect_timeout))
-            .timeout_connect(Some(options.connect_timeout))
-            .timeout_global(Some(options.request_timeout))
-            .max_idle_age(MAX_IDLE_AGE)
-            .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
-            .tls_config(tls_config(options, verify)?);
+        let mut user_agent = user_agent(options.user_agent_suffix.as_deref());
+        if !http1::is_header_value(&user_agent) {
+            user_agent = self::user_agent(None);
+        }
         let proxy = choose_proxy(options)?;
-        let connector =
+        let config = ureq::Agent::config_builder()
+            .user_agent(&user_agent)
+            .proxy(proxy)
+            .tls_config(tls_config(options, verify)?)
+            // Room for any request and answer this library makes, allocated once per
+            // connection (ureq's default is 128 KiB each way).
+            .input_buffer_size(MAX_BODY_BYTES + 16 * 1024)
+            .output_buffer_size(16 * 1024)
+            .build();
+        let proxied = config.proxy().is_some();
+        let chain =
             ().chain(ConnectProxyConnector::default())
                 .chain(SocketTapConnector::default())
                 .chain(RustlsConnector::default())
-                .chain(RequestTapConnector {
-                    proxied: proxy.is_some(),
-                });
-        config = config.proxy(proxy);
-        let resolver = SharedResolver(Arc::new(CachingResolver::default()));
-        let agent = ureq::Agent::with_parts(
-            config.build(),
-            connector,
-            SharedResolver(Arc::clone(&resolver.0)),
-        );
+                .chain(RequestTapConnector { proxied });
+        let connect: Arc<Connect> = Arc::new(move |details: &ConnectionDetails| {
+            chain
+                .connect(details, None)?
+                .map(Connection::boxed)
+                .ok_or(ureq::Error::ConnectionFailed)
+        });
+        let base: Uri = options
+            .base_url
+            .parse()
+            .map_err(|_| Error::invalid_argument("the base URL is not valid"))?;
+        let authority = base
+            .authority()
+            .map(|a| {
+                a.as_str()
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or(a.as_str())
+                    .to_string()
+            })
+            .ok_or_else(|| Error::invalid_argument("the base URL has no host"))?;
         Ok(Transport {
-            agent,
-            request_timeout: options.request_timeout,
+            config,
+            connect,
+            base,
             base_url: options.base_url.clone(),
-            headers: FixedHeaders::new(&user_agent),
-            fixed_uri: OnceLock::new(),
-            resolver,
+            connect_timeout: options.connect_timeout,
+            request_timeout: options.request_timeout,
+            head: RequestHead::new(&authority, crate::VERSION, &user_agent, ACCEPT_JSON),
+            fixed_target: OnceLock::new(),
+            idle: Mutex::new(Vec::new()),
+            resolver: CachingResolver::default(),
         })
     }
 
     /// `{method} {base}{path}`, with a JSON body when one is given. A `Cow::Borrowed`
-    /// path is the same for every call (an endpoint's fixed path): it is parsed once.
+    /// path is the same for every call (an endpoint's fixed path): it is checked once.
     // The Cow's variant is the point (fixed or built path), so it is taken as a Cow.
     #[allow(clippy::ptr_arg)]
     pub fn send(
@@ -150,61 +173,33 @@ impl Transport {
         terminal_id: TerminalId<'_>,
         limits: Limits<'_>,
     ) -> Result<Answer, Failure> {
-        let uri = || match path {
-            Cow::Borrowed(fixed) => self.fixed_uri(fixed),
-            Cow::Owned(path) => self.uri(path),
-        };
-        match json {
-            Some(json) => self.exchange(method, path, terminal_id, uri, json, limits),
-            None => self.exchange(method, path, terminal_id, uri, (), limits),
-        }
-    }
-
-    /// Sends one request (a body means JSON) and reads its answer, logged, on the
-    /// calling thread. After a failed exchange it forgets looked-up addresses: they may be
-    /// stale, and the next connection (a retry) looks the host up again.
-    fn exchange<B: ureq::AsSendBody>(
-        &self,
-        method: Method,
-        path: &str,
-        terminal_id: TerminalId<'_>,
-        uri: impl FnOnce() -> Result<Uri, ureq::Error>,
-        body: B,
-        limits: Limits<'_>,
-    ) -> Result<Answer, Failure> {
-        let json_body = method == Method::POST;
-        let name = method.clone();
         let watch = Arc::new(Watch::default());
         let _watching = limits.cancel.map(|token| {
             watch.set_cancellable();
             token.watching(&watch)
         });
-        let result = logged(name.as_str(), path, terminal_id, || {
-            let mut request = Request::new(body);
-            *request.uri_mut() = uri()?;
-            *request.headers_mut() = self.headers.build(terminal_id.secret(), json_body)?;
-            *request.method_mut() = method;
-            let request = match limits.deadline {
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(ureq::Error::Timeout(ureq::Timeout::Global));
-                    }
-                    if left < self.request_timeout {
-                        self.agent
-                            .configure_request(request)
-                            .timeout_global(Some(left))
-                            .build()
-                    } else {
-                        request
-                    }
-                }
-                None => request,
+        let result = logged(method.as_str(), path, terminal_id, || {
+            let target = match path {
+                Cow::Borrowed(path) => self.fixed_target(path)?,
+                Cow::Owned(path) => Cow::Owned(self.target(path)?),
             };
-            watch.run(|| read_answer(self.agent.run(request)?))
+            let id = terminal_id.secret();
+            if !http1::is_header_value(id) {
+                return Err(invalid_header());
+            }
+            let mut request = Vec::new();
+            self.head
+                .write(&mut request, method.as_str(), &target, Some(id), json);
+            let deadline = self.deadline(limits)?;
+            let response = watch.run(|| self.exchange(&request, deadline, false, true))?;
+            Ok(Answer {
+                status: response.status,
+                body: response.body,
+                retry_after: response.retry_after,
+            })
         });
         result.map_err(|error| {
-            self.resolver.0.forget();
+            self.resolver.forget();
             Failure {
                 error,
                 written: watch.written(),
@@ -217,94 +212,162 @@ impl Transport {
     /// diagnosis's clock: any answer carries the date, nothing secret is sent), or None
     /// when it has none. The body is not read.
     pub fn server_date(&self, path: &str) -> Result<Option<String>, ureq::Error> {
-        let mut request = Request::new(());
-        *request.uri_mut() = self.uri(path)?;
-        let mut headers = HeaderMap::with_capacity(4);
-        headers.insert(VERSION_HEADER, HeaderValue::from_static(crate::VERSION));
-        if let Some(user_agent) = &self.headers.user_agent {
-            headers.insert(USER_AGENT, user_agent.clone());
-        }
-        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
-        *request.headers_mut() = headers;
-        let response = self.agent.run(request)?;
-        Ok(response
-            .headers()
-            .get(DATE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string))
+        let target = self.target(path)?;
+        let mut request = Vec::new();
+        self.head.write(&mut request, "GET", &target, None, None);
+        let deadline = self.deadline(Limits::default())?;
+        let watch = Arc::new(Watch::default());
+        let response = watch.run(|| self.exchange(&request, deadline, true, false))?;
+        Ok(response.date)
     }
 
-    /// The URI of a fixed path (a create's): parsed once and then cloned (a clone shares
-    /// the parsed bytes).
-    fn fixed_uri(&self, path: &'static str) -> Result<Uri, ureq::Error> {
-        if let Some((cached, uri)) = self.fixed_uri.get() {
+    /// When the exchange must end: the request timeout from now, or the caller's
+    /// deadline when that is sooner.
+    fn deadline(&self, limits: Limits<'_>) -> Result<Deadline, ureq::Error> {
+        let now = Instant::now();
+        let at = now + self.request_timeout;
+        let at = match limits.deadline {
+            Some(deadline) if deadline <= now => {
+                return Err(ureq::Error::Timeout(ureq::Timeout::Global))
+            }
+            Some(deadline) => deadline.min(at),
+            None => at,
+        };
+        Ok(Deadline {
+            at,
+            reason: ureq::Timeout::Global,
+        })
+    }
+
+    /// Sends one whole request on a kept-alive connection or a new one, and reads its
+    /// answer. The connection goes back to the pool only after a complete, reusable
+    /// answer; after any failure it is dropped (closed).
+    fn exchange(
+        &self,
+        request: &[u8],
+        deadline: Deadline,
+        want_date: bool,
+        want_body: bool,
+    ) -> Result<http1::Response, ureq::Error> {
+        let mut conn = match self.pooled() {
+            Some(conn) => conn,
+            None => self.open(deadline)?,
+        };
+        http1::send(&mut *conn, request, deadline)?;
+        let response = http1::receive(&mut *conn, deadline, want_date, want_body)?;
+        if response.reusable {
+            self.release(conn);
+        }
+        Ok(response)
+    }
+
+    /// The most recently used idle connection that is still open and young enough.
+    fn pooled(&self) -> Option<Box<dyn Connection>> {
+        let mut dropped = Vec::new();
+        let found = {
+            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            loop {
+                let Some((mut conn, since)) = idle.pop() else {
+                    break None;
+                };
+                if now.duration_since(since) >= MAX_IDLE_AGE {
+                    // The others are older still.
+                    dropped.push(conn);
+                    dropped.extend(idle.drain(..).map(|(c, _)| c));
+                    break None;
+                }
+                if conn.is_open() {
+                    break Some(conn);
+                }
+                dropped.push(conn);
+            }
+        };
+        // Closed outside the lock.
+        drop(dropped);
+        found
+    }
+
+    /// Keeps a connection for the next request, unless enough are kept already.
+    fn release(&self, conn: Box<dyn Connection>) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push((conn, Instant::now()));
+        }
+    }
+
+    /// A new connection to the base URL's server (through the proxy when there is one):
+    /// resolved, connected and secured within the connect timeout.
+    fn open(&self, deadline: Deadline) -> Result<Box<dyn Connection>, ureq::Error> {
+        let now = Instant::now();
+        let connect_by = now + self.connect_timeout;
+        let connect_deadline = if connect_by < deadline.at {
+            Deadline {
+                at: connect_by,
+                reason: ureq::Timeout::Connect,
+            }
+        } else {
+            deadline
+        };
+        let direct = match self.config.proxy() {
+            None => true,
+            Some(proxy) => proxy.is_no_proxy(&self.base),
+        };
+        let addrs = if direct {
+            self.resolver
+                .resolve(&self.base, &self.config, connect_deadline.next()?)?
+        } else {
+            // The proxy resolves the server's name.
+            self.resolver.inner.empty()
+        };
+        let details = ConnectionDetails {
+            uri: &self.base,
+            addrs,
+            config: &self.config,
+            request_level: false,
+            resolver: &self.resolver,
+            now: ureq::unversioned::transport::time::Instant::now(),
+            timeout: connect_deadline.next()?,
+            current_time: Arc::new(ureq::unversioned::transport::time::Instant::now),
+            run_connector: Arc::clone(&self.connect) as _,
+            register_shutdown: Arc::new(|_: Weak<dyn ShutdownHandle>| Ok(())),
+        };
+        let conn = (self.connect)(&details)?;
+        if details.needs_tls() && !conn.is_tls() {
+            return Err(ureq::Error::TlsRequired);
+        }
+        Ok(conn)
+    }
+
+    /// The request target of a fixed path (a create's): checked once and then reused.
+    fn fixed_target(&self, path: &'static str) -> Result<Cow<'_, str>, ureq::Error> {
+        if let Some((cached, target)) = self.fixed_target.get() {
             if *cached == path {
-                return Ok(uri.clone());
+                return Ok(Cow::Borrowed(&**target));
             }
         }
-        let uri = self.uri(path)?;
-        let _ = self.fixed_uri.set((path, uri.clone()));
-        Ok(uri)
+        let target = self.target(path)?;
+        let _ = self.fixed_target.set((path, target.as_str().into()));
+        Ok(Cow::Owned(target))
     }
 
-    fn uri(&self, path: &str) -> Result<Uri, ureq::Error> {
+    /// The request target of `{base}{path}`: its path and query, checked as a URI.
+    fn target(&self, path: &str) -> Result<String, ureq::Error> {
         let mut url = String::with_capacity(self.base_url.len() + path.len());
         url.push_str(&self.base_url);
         url.push_str(path);
-        Uri::try_from(url).map_err(|e| ureq::Error::Http(e.into()))
+        let uri = Uri::try_from(url).map_err(|e| ureq::Error::Http(e.into()))?;
+        Ok(uri
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()))
     }
 }
 
-/// Header values made once per client and cloned into each request (a clone shares the
-/// bytes), so a request parses and copies no header but the terminal id, and that only
-/// when it differs from the last one.
-#[derive(Debug)]
-struct FixedHeaders {
-    /// `User-Agent`; None (ureq's config then adds it) if it is not a valid value.
-    user_agent: Option<HeaderValue>,
-    /// The last terminal id sent and its header value.
-    last_terminal_id: Mutex<Option<(Box<str>, HeaderValue)>>,
-}
-
-impl FixedHeaders {
-    fn new(user_agent: &str) -> FixedHeaders {
-        FixedHeaders {
-            user_agent: HeaderValue::from_str(user_agent).ok(),
-            last_terminal_id: Mutex::new(None),
-        }
-    }
-
-    fn terminal_id(&self, terminal_id: &str) -> Result<HeaderValue, ureq::Error> {
-        let mut last = self
-            .last_terminal_id
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some((id, value)) = &*last {
-            if **id == *terminal_id {
-                return Ok(value.clone());
-            }
-        }
-        let value = HeaderValue::from_str(terminal_id).map_err(|e| ureq::Error::Http(e.into()))?;
-        *last = Some((terminal_id.into(), value.clone()));
-        Ok(value)
-    }
-
-    /// The headers of one request. Names and fixed values are static or shared;
-    /// ureq adds `Host` and `Content-Length`.
-    fn build(&self, terminal_id: &str, json_body: bool) -> Result<HeaderMap, ureq::Error> {
-        let terminal_id = self.terminal_id(terminal_id)?;
-        // Room for these and what ureq adds, so the map is allocated once.
-        let mut headers = HeaderMap::with_capacity(8);
-        headers.insert(TERMINAL_HEADER, terminal_id);
-        headers.insert(VERSION_HEADER, HeaderValue::from_static(crate::VERSION));
-        if json_body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
-        if let Some(user_agent) = &self.user_agent {
-            headers.insert(USER_AGENT, user_agent.clone());
-        }
-        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
-        Ok(headers)
+/// The error of a value that cannot be a header's.
+fn invalid_header() -> ureq::Error {
+    match ureq::http::HeaderValue::from_bytes(b"\n") {
+        Err(e) => ureq::Error::Http(e.into()),
+        Ok(_) => ureq::Error::Other("a header value is not valid".into()),
     }
 }
 
@@ -357,23 +420,19 @@ impl CachingResolver {
     }
 }
 
-/// The resolver as ureq holds it, sharing its cache with the transport.
-#[derive(Debug)]
-struct SharedResolver(Arc<CachingResolver>);
-
-impl Resolver for SharedResolver {
+impl Resolver for CachingResolver {
     fn resolve(
         &self,
         uri: &Uri,
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if let Some(addrs) = self.0.literal(uri, config) {
+        if let Some(addrs) = self.literal(uri, config) {
             return Ok(addrs);
         }
         // On the caller's thread: see the type's comment.
         let _ = timeout;
-        let lookup = |uri: &Uri| match self.0.inner.resolve(uri, config, NextTimeout::default()) {
+        let lookup = |uri: &Uri| match self.inner.resolve(uri, config, NextTimeout::default()) {
             Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
             other => other,
         };
@@ -382,7 +441,7 @@ impl Resolver for SharedResolver {
         };
         let now = Instant::now();
         {
-            let mut cache = self.0.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
             cache.retain(|(_, _, _, at)| now.duration_since(*at) < DNS_CACHE_AGE);
             if let Some((_, _, addrs, _)) = cache
                 .iter()
@@ -392,7 +451,7 @@ impl Resolver for SharedResolver {
             }
         }
         let addrs = lookup(uri)?;
-        let mut cache = self.0.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= 4 {
             cache.remove(0);
         }
@@ -523,34 +582,6 @@ fn logged(
         ),
     }
     result
-}
-
-fn read_answer(mut response: ureq::http::Response<ureq::Body>) -> Result<Answer, ureq::Error> {
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    // Sized from Content-Length (capped), so reading needs no regrowth or probe.
-    let expected = response
-        .body()
-        .content_length()
-        .unwrap_or(0)
-        .min(MAX_BODY_BYTES);
-    let mut body = Vec::with_capacity(expected as usize + 1);
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_BODY_BYTES)
-        .reader()
-        .read_to_end(&mut body)?;
-    Ok(Answer {
-        status,
-        body,
-        retry_after,
-    })
 }
 
 /// `authsignal-terminal/<version> (<os>; <arch>)`, then the caller's suffix.
