@@ -946,8 +946,9 @@ def profile(server_kind, n, top):
     diff = {}
     for name, v in costs[1].items():
         fn, obj = short_name(name)
-        if obj == "bench_lib" or "below main" in fn or fn in ("_start", "__libc_start_main", "__libc_start_call_main"):
-            continue
+        if (obj == "bench_lib" or "below main" in fn or fn.startswith(("_start", "__libc_start"))
+                or re.fullmatch(r"0x[0-9a-f]+", fn)):
+            continue  # the driver and process start-up: every call's caller, not its cost
         diff[(fn, obj)] = (v - costs[0].get(name, 0)) / n
     rows = sorted(diff.items(), key=lambda kv: -kv[1])[:top]
     print(f"Top {top} functions by inclusive instructions per create (bench_lib, _minor path, against "
