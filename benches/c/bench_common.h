@@ -5,6 +5,8 @@
  *   prog threads T N WARMUP  one shared client (libcurl: one easy handle per thread),
  *                            WARMUP calls per thread, then N calls split over T threads
  *   prog cold                one call; prints when its answer arrived (CLOCK_REALTIME)
+ *   prog mem N               N calls on one thread and nothing else (no latency samples,
+ *                            whose array would grow with N): for resident memory
  *
  * Reads BENCH_BASE_URL, BENCH_CA_FILE and BENCH_TERMINAL_ID (never printed); with
  * BENCH_SYSTEM_ROOTS=1 BENCH_CA_FILE is not read and the client gets ca_file NULL (the
@@ -148,6 +150,20 @@ int main(int argc, char **argv) {
     return failed;
   }
 
+  if (strcmp(mode, "mem") == 0 && argc == 3) {
+    long n = atol(argv[2]), failed = 0;
+    void *shared = bench_shared_new(base_url, ca_file);
+    void *h = bench_thread_new(shared);
+    for (long i = 0; i < n; i++)
+      if (bench_call(h, terminal_id) != 0) failed++;
+    printf("{\"client\":\"%s\",\"mode\":\"mem\",\"calls\":%ld,\"failed\":%ld,\"maxrss_kb\":%ld,"
+           "\"rss_kb\":%ld}\n",
+           bench_name(), n, failed, maxrss_kb(), rss_kb());
+    bench_thread_free(h);
+    bench_shared_free(shared);
+    return failed != 0;
+  }
+
   int threads;
   long calls, warmup;
   if (strcmp(mode, "seq") == 0 && argc == 4) {
@@ -159,7 +175,7 @@ int main(int argc, char **argv) {
     calls = atol(argv[3]);
     warmup = atol(argv[4]);
   } else {
-    fprintf(stderr, "usage: %s seq N WARMUP | threads T N WARMUP | cold\n", argv[0]);
+    fprintf(stderr, "usage: %s seq N WARMUP | threads T N WARMUP | cold | mem N\n", argv[0]);
     return 2;
   }
   if (threads < 1 || calls < threads || warmup < 0) {
