@@ -506,7 +506,8 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"rows": rows, "extra": extra, "nginx_rows": nginx_rows, "nginx_extra": nginx_extra,
-                       "concurrency": {f"{k[0]} / {k[1]} threads": v for k, v in conc.items()},
+                       "concurrency": {(k if isinstance(k, str) else f"{k[0]} / {k[1]} threads"): v
+                                       for k, v in conc.items()},
                        "cold": {f"{k[0]} / {k[1]}": v for k, v in cold.items()}, "rss": rss,
                        "journal": journal}, f, indent=1, default=str)
     if problems:
@@ -540,6 +541,8 @@ def run_nginx(clients, n, rounds, warmup, smoke, problems):
                 check_run(problems, f"nginx {c}", res, (1, 1))
         conc = concurrency(server, clients, 48 if smoke else n, rounds, warmup, problems)
         if not smoke:
+            log("nginx contention (strace)")
+            conc["contention"] = contention(server, clients, n, CONCURRENCY_THREADS[-1])
             log("nginx callgrind")
             for c in names:
                 extra[c] = callgrind_per_call(server, c, clients[c], 500)
@@ -751,24 +754,71 @@ def journal_cost(sim, clients, calls, rounds, smoke, problems):
     return out
 
 
+def strace_summary(cmd, env):
+    """strace -f -c -w of cmd: {syscall: pct, seconds (wall time in it), calls}, wall s."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".strace") as summary:
+        t0 = time.perf_counter()
+        subprocess.run(["strace", "-f", "-c", "-w", "-o", summary.name, *cmd], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - t0
+        rows = {}
+        for line in summary.read().splitlines():
+            parts = line.split()
+            if len(parts) >= 5 and re.fullmatch(r"[\d.]+", parts[0]) and parts[-1] != "total":
+                rows[parts[-1]] = {"pct": float(parts[0]), "seconds": float(parts[1]), "calls": int(parts[3])}
+    return rows, wall
+
+
 def strace_journal(sim, argv, base, calls):
     """Syscalls of a journaled run of `calls` creates: wall time in each (strace -c -w)."""
     d = tempfile.mkdtemp(dir=base)
     try:
-        with tempfile.NamedTemporaryFile(mode="r", suffix=".strace") as summary:
-            env = client_env(sim, "c-lib", {"BENCH_UNIQUE_REF": "1", "BENCH_JOURNAL": d})
-            t0 = time.perf_counter()
-            subprocess.run(["strace", "-f", "-c", "-w", "-o", summary.name, *argv, "seq", str(calls), "0"],
-                           env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wall = time.perf_counter() - t0
-            rows = {}
-            for line in summary.read().splitlines():
-                parts = line.split()
-                if len(parts) >= 5 and re.fullmatch(r"[\d.]+", parts[0]) and parts[-1] != "total":
-                    rows[parts[-1]] = {"pct": float(parts[0]), "seconds": float(parts[1]), "calls": int(parts[3])}
+        env = client_env(sim, "c-lib", {"BENCH_UNIQUE_REF": "1", "BENCH_JOURNAL": d})
+        rows, wall = strace_summary([*argv, "seq", str(calls), "0"], env)
     finally:
         shutil.rmtree(d, ignore_errors=True)
     return {"calls": calls, "wall_s": wall, "syscalls": rows}
+
+
+def contention(server, clients, n, t):
+    """Where a shared client serialises: futex calls per create (a futex syscall is a lock
+    or condition that had to wait: an uncontended lock takes none) with t threads, shared
+    client against a client per thread against libcurl, strace -f -c -w."""
+    out = {}
+    if not shutil.which("strace"):
+        return out
+    for label, c, env in CONCURRENCY:
+        if c in clients:
+            rows, _ = strace_summary([*clients[c], "threads", str(t), str(n), "1"], client_env(server, c, env))
+            futex = rows.get("futex", {"calls": 0, "seconds": 0.0})
+            out[label] = {"threads": t, "calls": n + t, "futex": futex["calls"], "futex_s": futex["seconds"]}
+    if "c-lib" in clients:
+        out["waiters"] = futex_waiters(server, clients["c-lib"], n, t)
+    return out
+
+
+def futex_waiters(server, argv, n, t):
+    """Which code of the library's a shared client's threads contend in: strace -f -k of
+    the futex calls, each attributed to the first frame in the library that is not the
+    standard library's lock itself. {function: futex calls}."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".strace") as trace:
+        subprocess.run(["strace", "-f", "-k", "-e", "trace=futex", "-o", trace.name, *argv, "threads", str(t),
+                        str(n), "1"], env=client_env(server, "c-lib"), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        waiters, current = {}, None
+        std = ("std::", "<std::", "core::", "<core::", "alloc::", "<alloc::", "parking_lot", "<parking_lot")
+        for line in trace:
+            if "futex" in line and not line.lstrip().startswith(">"):
+                # strace prints one stack per futex call (wait or wake), after the line
+                # that completes it; a std mutex makes either only when contended.
+                current = "futex"
+                continue
+            m = re.match(r"^\s*> (\S+)\((.*)\+0x[0-9a-f]+\) \[", line)
+            if current and m and m.group(1).endswith("libauthsignal_terminal.so") and not m.group(2).startswith(std):
+                fn = re.sub(r"::h[0-9a-f]{16}$", "", m.group(2))
+                waiters[fn] = waiters.get(fn, 0) + 1
+                current = None
+    return {"calls": n + t, "waits": dict(sorted(waiters.items(), key=lambda kv: -kv[1])[:5])}
 
 
 def concurrency(server, clients, n, rounds, warmup, problems):
@@ -800,7 +850,10 @@ def render_concurrency(rows, n, rounds):
            f"{rounds} interleaved round(s), medians", "",
            "| client | threads | req/s | p50 µs | p99 µs | CPU µs/call | TCP conns |",
            "|---|---:|---:|---:|---:|---:|---:|"]
-    for (label, t), rs in rows.items():
+    for key, rs in rows.items():
+        if key == "contention":
+            continue
+        label, t = key
         out.append(f"| {label} | {t} | {med(rs, 'rps'):,.0f} | {med(rs, 'p50_us'):,.0f} | "
                    f"{med(rs, 'p99_us'):,.0f} | {med(rs, 'cpu_us_per_call'):,.1f} | "
                    f"{max(r['connections'] for r in rs)} |")
@@ -819,6 +872,22 @@ def render_concurrency(rows, n, rounds):
             else:
                 cells.append("n/a")
         out.append(f"| {name} | " + " | ".join(cells) + " |")
+    cont = rows.get("contention")
+    if cont:
+        t = CONCURRENCY_THREADS[-1]
+        out += ["", f"Waiting on locks with {t} threads (strace -f -c -w of one run of {n} calls; a futex "
+                "syscall is a lock, condition or join that had to wait; thread start and join included):", "",
+                "| client | futex calls per call | µs in futex per call (summed over threads) |", "|---|---:|---:|"]
+        for label, r in cont.items():
+            if label != "waiters":
+                out.append(f"| {label} | {r['futex'] / r['calls']:.2f} | {r['futex_s'] / r['calls'] * 1e6:,.0f} |")
+        w = cont.get("waiters")
+        if w and w["waits"]:
+            out += ["", f"Where the shared client's threads contend ({t} threads, strace -f -k of the futex calls, "
+                    "waits and wakes, each counted at the first frame in the library that is not the standard "
+                    "lock):", "", "| function | futex calls per call |", "|---|---:|"]
+            for fn, k in w["waits"].items():
+                out.append(f"| `{fn}` | {k / w['calls']:.2f} |")
     return "\n".join(out)
 
 
