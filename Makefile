@@ -60,7 +60,7 @@ deps-java:
 demo: deps-c build
 	scripts/demo.sh
 
-test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-java test-node test-dist check-deps msrv test-fuzz test-windows test-cross test-release
+test: lint test-rust test-c test-cpp test-packaging test-python test-csharp test-csharp-coreclr test-java test-node test-dist check-deps msrv test-fuzz test-windows test-cross test-release bench-smoke
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -144,16 +144,26 @@ reliability-table:
 	RELIABILITY_TABLE_DIR=target/reliability $(CARGO) test --locked --test faults --test load
 	@cat target/reliability/faults.md target/reliability/load.md
 
-# Performance against libcurl, Python requests/httpx and Mono's HttpClient, on one
-# simulator in one run, then the C clients against nginx over TLS 1.3 (BENCHMARKS.md).
-# Not part of `make test`; bench-smoke is cheap (a few calls per client on both servers;
-# checks answers and connection/handshake counts, no timings).
-.PHONY: bench bench-smoke
+# Performance against the lean libcurl client, Python requests/httpx and Mono's HttpClient,
+# on one simulator in one run, then the C clients against nginx over TLS 1.3, concurrency,
+# cold start, memory and the journal's cost; then the top inclusive costs per call
+# (run.py --profile) and the journal at scale (BENCHMARKS.md). bench-smoke is part of
+# `make test`: a few calls per client and mode on both servers, about 10 s; it checks
+# answers and request/connection/handshake counts, never a time, and ends with
+# "bench: N passed, M failed".
+.PHONY: bench bench-smoke bench-profile
 bench: deps-c build
 	scripts/install-deps.sh bench
 	-$(MAKE) csharp
 	python3 benches/run.py --json target/bench/results.json
+	python3 benches/run.py --profile
 	$(MAKE) bench-journal
+
+# The top 10 functions by inclusive instructions per create (callgrind_annotate
+# --inclusive=yes of N and 2N calls against nginx, difference / N).
+bench-profile: deps-c build
+	scripts/install-deps.sh bench
+	python3 benches/run.py --profile
 
 # The payment journal at 0, 10k and 1M entries: a create, a find, opening a client, the
 # retention clean-up, side by side in one run (benches/journal.rs; part of make bench).

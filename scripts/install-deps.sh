@@ -8,7 +8,10 @@
 #                                    with OpenSSL (headers), and Mono's System.Net.Http when
 #                                    Mono is present (requests and httpx come from pip),
 #                                    nginx-light (a plain TLS 1.3 server to measure against)
-#                                    and openssl (the bench makes nginx's CA and certificate)
+#                                    and openssl (the bench makes nginx's CA and certificate),
+#                                    ca-certificates, python3 (and python3-venv when requests
+#                                    is not importable: the bench pip installs it in a venv),
+#                                    valgrind (callgrind) and strace
 #   scripts/install-deps.sh node     Node.js and npm (Debian's nodejs 18 or newer; the
 #                                    Node wrapper's packages come from npm: npm ci)
 #   scripts/install-deps.sh windows  the Windows cross build and its tests: Debian's rustc-web
@@ -60,6 +63,17 @@ case "${1:-}" in
     fi
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
     need openssl openssl
+    # The cold start's "system roots" runs trust Debian's bundle plus the test CA.
+    [ -e /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+    need python3 python3
+    # requests: the system's when importable, else benches/run.py makes a venv under
+    # target/bench and pip installs it from PyPI (Debian's Python refuses pip --user).
+    python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-venv)
+    # make bench: instructions per call (callgrind, callgrind_annotate) and the journal's
+    # syscalls (strace).
+    need valgrind valgrind
+    need callgrind_annotate valgrind
+    need strace strace
     ;;
   node)
     need node nodejs

@@ -5,10 +5,14 @@
  *   prog threads T N WARMUP  one shared client (libcurl: one easy handle per thread),
  *                            WARMUP calls per thread, then N calls split over T threads
  *   prog cold                one call; prints when its answer arrived (CLOCK_REALTIME)
+ *   prog mem N               N calls on one thread and nothing else (no latency samples,
+ *                            whose array would grow with N): for resident memory
  *
- * Reads BENCH_BASE_URL, BENCH_CA_FILE and BENCH_TERMINAL_ID (never printed). Prints one
- * JSON line on stdout: calls, failed, wall_s, rps, p50_us, p99_us, cpu_us_per_call,
- * maxrss_kb (and first_answer_ns for cold). Exits 1 when any call failed. */
+ * Reads BENCH_BASE_URL, BENCH_CA_FILE and BENCH_TERMINAL_ID (never printed); with
+ * BENCH_SYSTEM_ROOTS=1 BENCH_CA_FILE is not read and the client gets ca_file NULL (the
+ * operating system's roots). Prints one JSON line on stdout: calls, failed, wall_s, rps,
+ * p50_us, p99_us, cpu_us_per_call, maxrss_kb (peak), rss_kb (resident at the end), and
+ * first_answer_ns for cold. Exits 1 when any call failed. */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
@@ -46,18 +50,24 @@ static uint64_t cpu_us(void) {
          (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
-/* Peak resident memory of this process image: VmHWM, which exec resets (ru_maxrss would
- * keep the high-water mark of the process that started this one). */
-static long maxrss_kb(void) {
+/* A "Vm...: N kB" line of /proc/self/status, or -1. */
+static long status_kb(const char *format) {
   FILE *f = fopen("/proc/self/status", "r");
   char line[256];
   long kb = -1;
   if (f == NULL) return -1;
   while (fgets(line, sizeof line, f) != NULL)
-    if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    if (sscanf(line, format, &kb) == 1) break;
   fclose(f);
   return kb;
 }
+
+/* Peak resident memory of this process image: VmHWM, which exec resets (ru_maxrss would
+ * keep the high-water mark of the process that started this one). */
+static long maxrss_kb(void) { return status_kb("VmHWM: %ld kB"); }
+
+/* Resident memory now. */
+static long rss_kb(void) { return status_kb("VmRSS: %ld kB"); }
 
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -111,16 +121,19 @@ static void report(const char *mode, int threads, long calls, long failed, uint6
   if (p99 >= calls) p99 = calls - 1;
   printf("{\"client\":\"%s\",\"mode\":\"%s\",\"threads\":%d,\"calls\":%ld,\"failed\":%ld,"
          "\"wall_s\":%.6f,\"rps\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-         "\"cpu_us_per_call\":%.2f,\"maxrss_kb\":%ld}\n",
+         "\"cpu_us_per_call\":%.2f,\"maxrss_kb\":%ld,\"rss_kb\":%ld}\n",
          bench_name(), mode, threads, calls, failed, wall_s, (double)calls / wall_s,
          (double)lat[calls / 2] / 1e3, (double)lat[p99] / 1e3, (double)cpu / (double)calls,
-         maxrss_kb());
+         maxrss_kb(), rss_kb());
 }
 
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "";
   const char *base_url = getenv_required("BENCH_BASE_URL");
-  const char *ca_file = getenv_required("BENCH_CA_FILE");
+  const char *system_roots = getenv("BENCH_SYSTEM_ROOTS");
+  const char *ca_file = system_roots != NULL && strcmp(system_roots, "1") == 0
+                            ? NULL
+                            : getenv_required("BENCH_CA_FILE");
   const char *terminal_id = getenv_required("BENCH_TERMINAL_ID");
 
   if (strcmp(mode, "cold") == 0) {
@@ -137,6 +150,20 @@ int main(int argc, char **argv) {
     return failed;
   }
 
+  if (strcmp(mode, "mem") == 0 && argc == 3) {
+    long n = atol(argv[2]), failed = 0;
+    void *shared = bench_shared_new(base_url, ca_file);
+    void *h = bench_thread_new(shared);
+    for (long i = 0; i < n; i++)
+      if (bench_call(h, terminal_id) != 0) failed++;
+    printf("{\"client\":\"%s\",\"mode\":\"mem\",\"calls\":%ld,\"failed\":%ld,\"maxrss_kb\":%ld,"
+           "\"rss_kb\":%ld}\n",
+           bench_name(), n, failed, maxrss_kb(), rss_kb());
+    bench_thread_free(h);
+    bench_shared_free(shared);
+    return failed != 0;
+  }
+
   int threads;
   long calls, warmup;
   if (strcmp(mode, "seq") == 0 && argc == 4) {
@@ -148,7 +175,7 @@ int main(int argc, char **argv) {
     calls = atol(argv[3]);
     warmup = atol(argv[4]);
   } else {
-    fprintf(stderr, "usage: %s seq N WARMUP | threads T N WARMUP | cold\n", argv[0]);
+    fprintf(stderr, "usage: %s seq N WARMUP | threads T N WARMUP | cold | mem N\n", argv[0]);
     return 2;
   }
   if (threads < 1 || calls < threads || warmup < 0) {

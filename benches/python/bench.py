@@ -4,7 +4,9 @@
     python3 bench.py CLIENT seq N WARMUP | CLIENT threads T N WARMUP | CLIENT cold
 
 CLIENT is lib, requests or httpx. Reads BENCH_BASE_URL, BENCH_CA_FILE and
-BENCH_TERMINAL_ID (never printed). Prints one JSON line like the C clients
+BENCH_TERMINAL_ID (never printed); with BENCH_SYSTEM_ROOTS=1 no CA file is given and the
+client trusts the system's roots (lib: use_system_roots, which honours SSL_CERT_FILE;
+requests: verify=True, which honours REQUESTS_CA_BUNDLE). Prints one JSON line like the C clients
 (benches/c/bench_common.h). Exits 1 when a call failed, 3 when the client is not
 installed.
 """
@@ -51,7 +53,10 @@ def make_client(name, base_url, ca_file, terminal_id):
 
         import authsignal_terminal as at
 
-        client = at.Client(base_url=base_url, ca_file=ca_file)
+        if ca_file is None:
+            client = at.Client(base_url=base_url, use_system_roots=True)
+        else:
+            client = at.Client(base_url=base_url, ca_file=ca_file)
         amount = Decimal("12.5")
 
         def call(_handle):
@@ -61,19 +66,20 @@ def make_client(name, base_url, ca_file, terminal_id):
         return (lambda: None), call, client.close
     url = base_url + "/terminal/payment-session"
     hdrs = headers(terminal_id)
+    verify = ca_file if ca_file is not None else True
     if name == "requests":
         import requests
 
         def new_handle():
             # A Session per thread: requests does not promise a shared one is thread-safe.
             s = requests.Session()
-            s.verify = ca_file
+            s.verify = verify
             s.headers.update(hdrs)
             return s
 
         def call(s):
             # verify per request too: requests lets REQUESTS_CA_BUNDLE override Session.verify.
-            r = s.post(url, data=BODY, timeout=(5, 10), allow_redirects=False, verify=ca_file)
+            r = s.post(url, data=BODY, timeout=(5, 10), allow_redirects=False, verify=verify)
             d = r.json()
             return r.status_code == 200 and bool(d.get("challengeId")) and d.get("status") == "PENDING"
 
@@ -82,7 +88,7 @@ def make_client(name, base_url, ca_file, terminal_id):
         import httpx
 
         # One client for every thread: httpx.Client is thread-safe and pools connections.
-        client = httpx.Client(verify=ca_file, headers=hdrs, timeout=httpx.Timeout(10, connect=5),
+        client = httpx.Client(verify=verify, headers=hdrs, timeout=httpx.Timeout(10, connect=5),
                               follow_redirects=False)
 
         def call(_handle):
@@ -118,7 +124,8 @@ def main():
         raise SystemExit(__doc__)
     name, mode = args[0], args[1]
     base_url = os.environ["BENCH_BASE_URL"]
-    ca_file = os.environ["BENCH_CA_FILE"]
+    system_roots = os.environ.get("BENCH_SYSTEM_ROOTS") == "1"
+    ca_file = None if system_roots else os.environ["BENCH_CA_FILE"]
     terminal_id = os.environ["BENCH_TERMINAL_ID"]
     label = {"lib": "python-lib", "requests": "python-requests", "httpx": "python-httpx"}[name]
     try:
