@@ -294,31 +294,32 @@ impl Transport {
         Ok(response)
     }
 
-    /// The most recently used idle connection that is still open and young enough.
+    /// The most recently used idle connection that is still open and young enough. The
+    /// lock is held only to take one from the pool: whether it is still open (a few
+    /// system calls) is checked outside it, so threads sharing a client wait on each other
+    /// as little as possible.
     fn pooled(&self) -> Option<Box<dyn Connection>> {
-        let mut dropped = Vec::new();
-        let found = {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            loop {
-                let Some((mut conn, since)) = idle.pop() else {
-                    break None;
-                };
-                if now.duration_since(since) >= MAX_IDLE_AGE {
+        loop {
+            let (mut conn, stale) = {
+                let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                let (conn, since) = idle.pop()?;
+                if since.elapsed() >= MAX_IDLE_AGE {
                     // The others are older still.
-                    dropped.push(conn);
-                    dropped.extend(idle.drain(..).map(|(c, _)| c));
-                    break None;
+                    let stale: Vec<_> = idle.drain(..).map(|(c, _)| c).collect();
+                    (conn, Some(stale))
+                } else {
+                    (conn, None)
                 }
-                if conn.is_open() {
-                    break Some(conn);
-                }
-                dropped.push(conn);
+            };
+            if let Some(stale) = stale {
+                // Closed outside the lock, with the one taken.
+                drop((conn, stale));
+                return None;
             }
-        };
-        // Closed outside the lock.
-        drop(dropped);
-        found
+            if conn.is_open() {
+                return Some(conn);
+            }
+        }
     }
 
     /// Keeps a connection for the next request, unless enough are kept already.
