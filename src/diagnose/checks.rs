@@ -235,12 +235,7 @@ pub(super) fn reach(
             format!("the server's address could not be found: {why}"),
             Some("check the base URL"),
         );
-        report.add(
-            "tcp",
-            Verdict::Skipped,
-            "not tried: no address to connect to".to_string(),
-            None,
-        );
+        tcp_not_tried(report);
         return false;
     };
     let host = lookup.host.clone();
@@ -263,12 +258,7 @@ pub(super) fn reach(
                 addresses: Vec::new(),
                 ms,
             });
-            report.add(
-                "tcp",
-                Verdict::Skipped,
-                "not tried: no address to connect to".to_string(),
-                None,
-            );
+            tcp_not_tried(report);
             return false;
         }
     };
@@ -333,6 +323,16 @@ pub(super) fn reach(
         }),
     );
     false
+}
+
+/// The TCP check when no address was found.
+fn tcp_not_tried(report: &mut Report) {
+    report.add(
+        "tcp",
+        Verdict::Skipped,
+        "not tried: no address to connect to".to_string(),
+        None,
+    );
 }
 
 /// Reads a session that cannot exist with the client itself (same proxy, trust, retries):
