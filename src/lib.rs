@@ -50,6 +50,7 @@ mod money;
 mod options;
 mod session;
 mod terminal_id;
+mod tls;
 mod transport;
 mod validate;
 mod wire;

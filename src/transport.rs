@@ -16,14 +16,13 @@
 use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use ureq::http::{Method, Uri};
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
-    ShutdownHandle, Transport as Connection,
+    ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, ShutdownHandle,
+    Transport as Connection,
 };
 
 use crate::cancel::CancelToken;
@@ -32,7 +31,8 @@ use crate::http1::{self, Deadline, RequestHead};
 use crate::log::log_line;
 use crate::options::{is_connect_proxy, is_loopback_host, ClientOptions};
 use crate::terminal_id::TerminalId;
-use crate::wire::{RequestTapConnector, SocketTapConnector, Watch};
+use crate::tls::TlsConnector;
+use crate::wire::{Lookup, RequestTapConnector, SocketTapConnector, Steps, Watch};
 
 pub(crate) use crate::http1::MAX_BODY_BYTES;
 /// Idle kept-alive connections older than this are dropped, so DNS changes are seen.
@@ -72,6 +72,21 @@ pub(crate) struct Limits<'a> {
     pub deadline: Option<Instant>,
 }
 
+/// What [`Transport::probe`] saw: each step, and the answer or the error that ended it.
+pub(crate) struct Probe {
+    pub steps: Steps,
+    pub answer: Result<ProbeAnswer, ureq::Error>,
+}
+
+/// The head of the probe's answer.
+pub(crate) struct ProbeAnswer {
+    /// The server's `Date` header, when it sent one.
+    pub date: Option<String>,
+    /// This machine's clock when the request was sent and when the answer's head was read.
+    pub sent_at: SystemTime,
+    pub answered_at: SystemTime,
+}
+
 /// Makes a connection through the connector chain (also what the CONNECT connector runs
 /// to reach the proxy itself).
 type Connect = dyn Fn(&ConnectionDetails) -> Result<Box<dyn Connection>, ureq::Error> + Send + Sync;
@@ -100,8 +115,8 @@ impl Transport {
 
     /// A transport as [`new`](Self::new) builds it (proxy, resolver, connectors, roots),
     /// but one that verifies no certificate: only for the diagnosis to read a server's
-    /// `Date` after verification failed, asking with [`server_date`](Self::server_date),
-    /// which sends nothing secret.
+    /// `Date` after verification failed, asking with [`probe`](Self::probe), which sends
+    /// nothing secret.
     pub fn unverified(options: &ClientOptions) -> Result<Transport, Error> {
         Transport::build(options, false)
     }
@@ -115,7 +130,6 @@ impl Transport {
         let config = ureq::Agent::config_builder()
             .user_agent(&user_agent)
             .proxy(proxy)
-            .tls_config(tls_config(options, verify)?)
             // Room for any request and answer this library makes, allocated once per
             // connection (ureq's default is 128 KiB each way).
             .input_buffer_size(MAX_BODY_BYTES + 16 * 1024)
@@ -125,7 +139,7 @@ impl Transport {
         let chain =
             ().chain(ConnectProxyConnector::default())
                 .chain(SocketTapConnector::default())
-                .chain(RustlsConnector::default())
+                .chain(TlsConnector::new(options, verify)?)
                 .chain(RequestTapConnector { proxied });
         let connect: Arc<Connect> = Arc::new(move |details: &ConnectionDetails| {
             chain
@@ -208,17 +222,36 @@ impl Transport {
         })
     }
 
-    /// The `Date` header of the answer to `GET {base}{path}` sent with no terminal id (the
-    /// diagnosis's clock: any answer carries the date, nothing secret is sent), or None
-    /// when it has none. The body is not read.
-    pub fn server_date(&self, path: &str) -> Result<Option<String>, ureq::Error> {
-        let target = self.target(path)?;
-        let mut request = Vec::new();
-        self.head.write(&mut request, "GET", &target, None, None);
-        let deadline = self.deadline(Limits::default())?;
-        let watch = Arc::new(Watch::default());
-        let response = watch.run(|| self.exchange(&request, deadline, true, false))?;
-        Ok(response.date)
+    /// Opens a new connection exactly as a request does (proxy rule, resolver, TCP,
+    /// CONNECT tunnel, TLS with the client's roots), recording each step, and sends `GET
+    /// {base}{path}` on it with no terminal id (nothing secret): the diagnosis's probe. The
+    /// answer's head is read for its status and `Date`; the body is not.
+    pub fn probe(&self, path: &str) -> Probe {
+        let watch = Arc::new(Watch::recording());
+        let result = (|| {
+            let target = self.target(path)?;
+            let mut request = Vec::new();
+            self.head.write(&mut request, "GET", &target, None, None);
+            let deadline = self.deadline(Limits::default())?;
+            watch.run(|| {
+                let mut conn = self.open(deadline)?;
+                let sent = Instant::now();
+                let sent_at = SystemTime::now();
+                http1::send(&mut *conn, &request, deadline)?;
+                let response = http1::receive(&mut *conn, deadline, true, false)?;
+                let answered_at = SystemTime::now();
+                Watch::record(|steps| steps.first_byte_ms = Some(crate::wire::elapsed_ms(sent)));
+                Ok(ProbeAnswer {
+                    date: response.date,
+                    sent_at,
+                    answered_at,
+                })
+            })
+        })();
+        Probe {
+            steps: watch.steps(),
+            answer: result,
+        }
     }
 
     /// When the exchange must end: the request timeout from now, or the caller's
@@ -261,31 +294,32 @@ impl Transport {
         Ok(response)
     }
 
-    /// The most recently used idle connection that is still open and young enough.
+    /// The most recently used idle connection that is still open and young enough. The
+    /// lock is held only to take one from the pool: whether it is still open (a few
+    /// system calls) is checked outside it, so threads sharing a client wait on each other
+    /// as little as possible.
     fn pooled(&self) -> Option<Box<dyn Connection>> {
-        let mut dropped = Vec::new();
-        let found = {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            let now = Instant::now();
-            loop {
-                let Some((mut conn, since)) = idle.pop() else {
-                    break None;
-                };
-                if now.duration_since(since) >= MAX_IDLE_AGE {
+        loop {
+            let (mut conn, stale) = {
+                let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                let (conn, since) = idle.pop()?;
+                if since.elapsed() >= MAX_IDLE_AGE {
                     // The others are older still.
-                    dropped.push(conn);
-                    dropped.extend(idle.drain(..).map(|(c, _)| c));
-                    break None;
+                    let stale: Vec<_> = idle.drain(..).map(|(c, _)| c).collect();
+                    (conn, Some(stale))
+                } else {
+                    (conn, None)
                 }
-                if conn.is_open() {
-                    break Some(conn);
-                }
-                dropped.push(conn);
+            };
+            if let Some(stale) = stale {
+                // Closed outside the lock, with the one taken.
+                drop((conn, stale));
+                return None;
             }
-        };
-        // Closed outside the lock.
-        drop(dropped);
-        found
+            if conn.is_open() {
+                return Some(conn);
+            }
+        }
     }
 
     /// Keeps a connection for the next request, unless enough are kept already.
@@ -421,24 +455,46 @@ impl CachingResolver {
 }
 
 impl Resolver for CachingResolver {
+    /// Records the lookup for a request that records its steps (see `wire.rs`); such a
+    /// request (the diagnosis's) looks the name up afresh rather than from the cache.
     fn resolve(
         &self,
         uri: &Uri,
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if let Some(addrs) = self.literal(uri, config) {
-            return Ok(addrs);
-        }
         // On the caller's thread: see the type's comment.
         let _ = timeout;
-        let lookup = |uri: &Uri| match self.inner.resolve(uri, config, NextTimeout::default()) {
-            Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
-            other => other,
+        if let Some(addrs) = self.literal(uri, config) {
+            Watch::record(|steps| {
+                steps
+                    .lookups
+                    .push(lookup_step(uri, true, Ok::<_, String>(&addrs), 0))
+            });
+            return Ok(addrs);
+        }
+        let started = Instant::now();
+        let lookup = |uri: &Uri| {
+            let result = self.inner.resolve(uri, config, NextTimeout::default());
+            Watch::record(|steps| {
+                let ms = crate::wire::elapsed_ms(started);
+                let result = result.as_ref().map_err(|e| match e {
+                    ureq::Error::Io(io) => io.to_string(),
+                    other => other.to_string(),
+                });
+                steps.lookups.push(lookup_step(uri, false, result, ms));
+            });
+            match result {
+                Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
+                other => other,
+            }
         };
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
             return lookup(uri);
         };
+        if Watch::is_recording() {
+            return lookup(uri);
+        }
         let now = Instant::now();
         {
             let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
@@ -462,6 +518,28 @@ impl Resolver for CachingResolver {
             now,
         ));
         Ok(addrs)
+    }
+}
+
+/// A lookup as the diagnosis reads it.
+fn lookup_step<E: ToString>(
+    uri: &Uri,
+    literal: bool,
+    result: Result<&ResolvedSocketAddrs, E>,
+    ms: u64,
+) -> Lookup {
+    let host = uri.host().unwrap_or_default();
+    Lookup {
+        host: host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
+            .to_string(),
+        literal,
+        addresses: result
+            .map(|addrs| addrs.iter().copied().collect())
+            .map_err(|e| e.to_string()),
+        ms,
     }
 }
 
@@ -597,69 +675,6 @@ pub(crate) fn user_agent(suffix: Option<&str>) -> String {
         ua.push_str(suffix);
     }
     ua
-}
-
-/// The roots a client trusts: Mozilla's (built in) or the operating system's, plus the
-/// certificates of the CA file when one is set. `verify` false (the diagnosis's clock
-/// after a failed verification, nothing else) accepts any certificate.
-fn tls_config(options: &ClientOptions, verify: bool) -> Result<TlsConfig, Error> {
-    let roots = match (&options.ca_file, options.use_system_roots) {
-        (None, false) => RootCerts::WebPki,
-        (ca_file, use_system_roots) => {
-            let mut certs: Vec<Certificate<'static>> = if use_system_roots {
-                let loaded = rustls_native_certs::load_native_certs();
-                if loaded.certs.is_empty() {
-                    return Err(Error::invalid_argument(
-                        "the system trust store has no certificates that could be loaded",
-                    ));
-                }
-                loaded
-                    .certs
-                    .iter()
-                    .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-                    .collect()
-            } else {
-                webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                    .iter()
-                    .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-                    .collect()
-            };
-            if let Some(path) = ca_file {
-                certs.extend(read_ca_file(path)?);
-            }
-            RootCerts::Specific(Arc::new(certs))
-        }
-    };
-    Ok(TlsConfig::builder()
-        .root_certs(roots)
-        .disable_verification(!verify)
-        .build())
-}
-
-pub(crate) fn read_ca_file(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
-    let pem = std::fs::read(path).map_err(|e| {
-        Error::invalid_argument(format!("CA file {} could not be read: {e}", path.display()))
-    })?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert.to_owned()),
-            Ok(_) => {}
-            Err(_) => {
-                return Err(Error::invalid_argument(format!(
-                    "CA file {} is not valid PEM",
-                    path.display()
-                )))
-            }
-        }
-    }
-    if certs.is_empty() {
-        return Err(Error::invalid_argument(format!(
-            "CA file {} holds no PEM certificate",
-            path.display()
-        )));
-    }
-    Ok(certs)
 }
 
 #[cfg(test)]

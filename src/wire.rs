@@ -14,18 +14,81 @@
 //!   CONNECT bytes never count.
 //!
 //! The request in flight on a thread is a [`Watch`], found through a thread-local pointer
-//! that [`Watch::run`] sets around one `Agent::run` call. ureq runs a request entirely on
-//! the calling thread, so every transport call of that request sees it.
+//! that [`Watch::run`] sets around one exchange. An exchange runs entirely on the calling
+//! thread, so every transport call of that request sees it.
+//!
+//! A watch made by [`Watch::recording`] also keeps the [`Steps`] of the connection its
+//! request opens: the name lookups, each TCP connect, the TLS handshake (`tls.rs` reports
+//! it), the first byte of the answer. The diagnosis reads a connection made for it this
+//! way, through the very code a payment's connection goes through.
 
 use std::cell::Cell;
 use std::fmt;
+use std::io;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::{Duration, Instant};
 
+use rustls::pki_types::{CertificateDer, UnixTime};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, NextTimeout, ShutdownHandle, TcpConnector,
     Transport,
 };
+
+/// What a recording watch saw of the connection its request opened, step by step.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Steps {
+    /// Each name lookup: the server's, or with a proxy the proxy's.
+    pub lookups: Vec<Lookup>,
+    /// Each TCP connect tried, in order.
+    pub connects: Vec<ConnectAttempt>,
+    /// The last TLS handshake (the server's, after a TLS proxy's own).
+    pub tls: Option<TlsStep>,
+    /// From the request written to the first byte of the answer.
+    pub first_byte_ms: Option<u64>,
+}
+
+/// One name lookup.
+#[derive(Debug, Clone)]
+pub(crate) struct Lookup {
+    pub host: String,
+    /// The host was an address: nothing was looked up.
+    pub literal: bool,
+    /// The addresses found, or why none were.
+    pub addresses: Result<Vec<SocketAddr>, String>,
+    pub ms: u64,
+}
+
+/// One TCP connect.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnectAttempt {
+    pub address: SocketAddr,
+    pub ms: u64,
+    /// None when it connected.
+    pub error: Option<String>,
+}
+
+/// One TLS handshake.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TlsStep {
+    /// The name the handshake was with (the server's, or a TLS proxy's).
+    pub host: String,
+    /// The chain the server presented, its own certificate first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The time the chain was checked at.
+    pub now: Option<UnixTime>,
+    pub protocol: Option<rustls::ProtocolVersion>,
+    pub cipher_suite: Option<rustls::CipherSuite>,
+    pub ms: u64,
+    /// None when the handshake succeeded.
+    pub error: Option<rustls::Error>,
+}
+
+/// Milliseconds since `started`.
+pub(crate) fn elapsed_ms(started: Instant) -> u64 {
+    started.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
+}
 
 /// One request in flight: what it wrote, whether it was interrupted, and its socket.
 #[derive(Default)]
@@ -38,6 +101,8 @@ pub(crate) struct Watch {
     /// A cancel token watches this request: its reads are sliced (see `SocketTap`).
     cancellable: AtomicBool,
     state: Mutex<WatchState>,
+    /// The steps of the connection, for a recording watch.
+    steps: Option<Mutex<Steps>>,
 }
 
 #[derive(Default)]
@@ -53,6 +118,37 @@ thread_local! {
 }
 
 impl Watch {
+    /// A watch that keeps the [`Steps`] of the connection its request opens.
+    pub(crate) fn recording() -> Watch {
+        Watch {
+            steps: Some(Mutex::default()),
+            ..Watch::default()
+        }
+    }
+
+    /// Adds to the steps of this thread's request in flight, when it records them.
+    pub(crate) fn record(f: impl FnOnce(&mut Steps)) {
+        Watch::with_current(|w| {
+            if let Some(steps) = &w.steps {
+                f(&mut steps.lock().unwrap_or_else(PoisonError::into_inner));
+            }
+        });
+    }
+
+    /// True when this thread's request in flight records its steps.
+    pub(crate) fn is_recording() -> bool {
+        let mut recording = false;
+        Watch::with_current(|w| recording = w.steps.is_some());
+        recording
+    }
+
+    /// The steps recorded so far (empty for a watch that does not record).
+    pub(crate) fn steps(&self) -> Steps {
+        self.steps.as_ref().map_or_else(Steps::default, |s| {
+            s.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        })
+    }
+
     /// Runs `request` (one `Agent::run`) with `self` as this thread's request in flight.
     pub(crate) fn run<T>(self: &Arc<Self>, request: impl FnOnce() -> T) -> T {
         struct Restore(*const Watch);
@@ -130,6 +226,11 @@ impl Watch {
 
 /// Opens TCP connections with ureq's [`TcpConnector`] and wraps each in a [`SocketTap`].
 /// A transport handed in by an earlier connector (a CONNECT tunnel) already has its tap.
+///
+/// The addresses are tried one by one, as ureq's TCP connector would try them (each with
+/// a share of the connect timeout: half of what is left, the last one all of it; an
+/// address that refuses or cannot be reached gives way to the next at once), so that each
+/// attempt can be recorded for the diagnosis.
 #[derive(Debug, Default)]
 pub(crate) struct SocketTapConnector(TcpConnector);
 
@@ -144,40 +245,111 @@ impl<In: Transport> Connector<In> for SocketTapConnector {
         if chained.is_some() {
             return Ok(chained.map(Either::A));
         }
-        // Keep the socket's shutdown handle (ureq registers it with the agent too).
+        let started = Instant::now();
+        let total: Option<Duration> = details.timeout.not_zero().map(|d| *d);
+        let count = details.addrs.len();
+        let mut last: Option<ureq::Error> = None;
+        for (i, address) in details.addrs.iter().enumerate() {
+            let mut timeout = details.timeout;
+            if let Some(total) = total {
+                let left = total.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    return Err(ureq::Error::Timeout(details.timeout.reason));
+                }
+                let share = if i + 1 == count { left } else { left / 2 };
+                timeout.after = share.max(Duration::from_millis(10)).into();
+            }
+            let mut addrs = details.resolver.empty();
+            addrs.push(*address);
+            let attempt = Instant::now();
+            let result = self.connect_one(details, addrs, timeout);
+            Watch::record(|steps| {
+                steps.connects.push(ConnectAttempt {
+                    address: *address,
+                    ms: elapsed_ms(attempt),
+                    error: result.as_ref().err().map(|e| match e {
+                        ureq::Error::Io(io) => io.to_string(),
+                        other => other.to_string(),
+                    }),
+                })
+            });
+            match result {
+                Ok(tap) => return Ok(Some(Either::B(tap))),
+                Err(ureq::Error::Timeout(reason)) => {
+                    if total.is_some_and(|total| started.elapsed() >= total) {
+                        return Err(ureq::Error::Timeout(details.timeout.reason));
+                    }
+                    last = Some(ureq::Error::Timeout(reason));
+                }
+                Err(ureq::Error::Io(e)) if is_address_specific(&e) => {
+                    last = Some(ureq::Error::Io(e))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or(ureq::Error::ConnectionFailed))
+    }
+}
+
+impl SocketTapConnector {
+    /// Connects to the one address of `addrs`.
+    fn connect_one(
+        &self,
+        details: &ConnectionDetails,
+        addrs: ureq::unversioned::resolver::ResolvedSocketAddrs,
+        timeout: NextTimeout,
+    ) -> Result<SocketTap, ureq::Error> {
+        // Keep the socket's shutdown handle (the transport's pool is not told of it).
         let handle: Arc<Mutex<Option<Weak<dyn ShutdownHandle>>>> = Arc::default();
         let register = {
-            let (handle, agent) = (Arc::clone(&handle), Arc::clone(&details.register_shutdown));
+            let handle = Arc::clone(&handle);
             Arc::new(move |socket: Weak<dyn ShutdownHandle>| {
-                *handle.lock().unwrap_or_else(PoisonError::into_inner) = Some(socket.clone());
-                agent(socket)
+                *handle.lock().unwrap_or_else(PoisonError::into_inner) = Some(socket);
+                Ok(())
             })
         };
         let tcp_details = ConnectionDetails {
             uri: details.uri,
-            addrs: details.addrs.clone(),
+            addrs,
             config: details.config,
             request_level: details.request_level,
             resolver: details.resolver,
             now: details.now,
-            timeout: details.timeout,
+            timeout,
             current_time: Arc::clone(&details.current_time),
             run_connector: Arc::clone(&details.run_connector),
             register_shutdown: register,
         };
-        let Some(tcp) = Connector::<()>::connect(&self.0, &tcp_details, None)? else {
-            return Ok(None);
-        };
+        let tcp = Connector::<()>::connect(&self.0, &tcp_details, None)?
+            .ok_or(ureq::Error::ConnectionFailed)?;
         let socket = handle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
             .ok_or_else(|| ureq::Error::Other("the TCP connector gave no socket handle".into()))?;
-        Ok(Some(Either::B(SocketTap {
+        Ok(SocketTap {
             inner: Box::new(tcp),
             socket,
-        })))
+        })
     }
+}
+
+/// An error of one address that the next one may not have (as ureq's TCP connector
+/// judges it).
+fn is_address_specific(e: &io::Error) -> bool {
+    // WSAEACCES: a firewall refusing this address.
+    #[cfg(windows)]
+    if e.raw_os_error() == Some(10013) {
+        return true;
+    }
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::NetworkDown
+            | io::ErrorKind::AddrNotAvailable
+    )
 }
 
 /// A TCP connection that reports to the request in flight (see the module's comment).

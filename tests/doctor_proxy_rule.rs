@@ -70,8 +70,9 @@ fn doctor_reports_the_transports_proxy_rule() {
     assert!(report.proxy.bypassed);
     std::env::remove_var("NO_PROXY");
 
-    // A usable proxy: the checks go through it (its host is what is looked up), the TLS
-    // probe's tunnel and the clock's, which goes through the client's own transport.
+    // A usable proxy: the checks go through it (its host is what is looked up). The DNS,
+    // TCP, TLS and clock checks read one connection the client's own transport made
+    // through it: one tunnel.
     let proxy = ConnectProxy::start().unwrap();
     std::env::set_var("HTTPS_PROXY", format!("http://{}", proxy.addr));
     let report = diagnose(&client(&proxied), None, &[]);
@@ -85,6 +86,38 @@ fn doctor_reports_the_transports_proxy_rule() {
     assert_eq!(report.dns.as_ref().unwrap().host, "127.0.0.1");
     let clock = report.clock.as_ref().expect("the clock was read");
     assert!(clock.verified_connection);
-    assert_eq!(proxy.tunnels().len(), 2, "{:?}", proxy.tunnels());
+    assert_eq!(proxy.tunnels().len(), 1, "{:?}", proxy.tunnels());
+    let tls = report.checks.iter().find(|c| c.name == "tls").unwrap();
+    // A private CA for a host that is not loopback: verified, with the warning.
+    assert_eq!(tls.verdict, Verdict::Warn, "{}", tls.summary);
+    assert!(
+        tls.summary.contains("verified by the CA file"),
+        "{}",
+        tls.summary
+    );
+    assert_eq!(
+        report.tls.as_ref().unwrap().trust_store,
+        Some("ca_file"),
+        "{}",
+        report.to_text()
+    );
+
+    // The same proxy refusing the API host: doctor's tunnel is the transport's CONNECT, so
+    // it fails where a payment fails, and says so.
+    // The simulator's port and path, on a host the proxy refuses.
+    let port_and_path = proxied.rsplit(':').next().unwrap();
+    let refused = format!("https://refused.test:{port_and_path}");
+    let report = diagnose(&client(&refused), None, &[]);
+    let tls = report.checks.iter().find(|c| c.name == "tls").unwrap();
+    assert_eq!(tls.verdict, Verdict::Fail, "{}", report.to_text());
+    assert!(
+        tls.summary.contains("did not open a tunnel"),
+        "{}",
+        tls.summary
+    );
+    assert!(tls.summary.contains("403"), "{}", tls.summary);
+    let payment = client(&refused).get_payment_session("tid_doctor_test", "no-such-session");
+    let e = payment.expect_err("the proxy refuses the payment's tunnel too");
+    assert!(e.message().contains("403"), "{}", e.message());
     std::env::remove_var("HTTPS_PROXY");
 }

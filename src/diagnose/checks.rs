@@ -1,25 +1,24 @@
 //! The checks that need no TLS: the configuration in effect, the proxy (as the transport
-//! chooses it), the name lookup and the TCP connection, and the terminal id (read with the
-//! client itself).
+//! chooses it), the name lookup and the TCP connection (as the transport made them for
+//! the probe), and the terminal id (read with the client itself).
 
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::ErrorKind;
 use crate::options::{is_loopback_host, ClientOptions, Region};
 use crate::terminal_id::redact_terminal_id;
-use crate::transport::{proxy_choice, ProxyUnused};
+use crate::transport::{proxy_choice, Probe, ProxyUnused};
 
 use super::report::{
     ConfigReport, DnsReport, Report, Setting, SettingReport, TcpReport, TerminalIdReport, Verdict,
 };
-use super::{elapsed_ms, Target, CLOCK_FAIL, PROBE_CHALLENGE_ID};
+use super::{Target, CLOCK_FAIL, PROBE_CHALLENGE_ID};
 
 /// The proxy set for the client, and whether the transport uses it (its own rule:
 /// [`proxy_choice`]).
 pub(super) struct ProxyInUse {
-    pub(super) proxy: ureq::Proxy,
     pub(super) shown: String,
     pub(super) source: String,
     /// Why the transport does not use it; None when it does.
@@ -48,7 +47,6 @@ pub(super) fn effective_proxy(options: &ClientOptions) -> Option<ProxyInUse> {
         proxy.port()
     );
     Some(ProxyInUse {
-        proxy,
         shown,
         source: choice.source.to_string(),
         unused: choice.unused,
@@ -217,27 +215,33 @@ pub(super) fn check_proxy(report: &mut Report, proxy: Option<&ProxyInUse>) {
     }
 }
 
-/// DNS and TCP: looks up the host the client connects to (the proxy's, with a proxy) and
-/// connects to the first address that answers.
+/// DNS and TCP, as the probe's connection went (the transport's own: its resolver, its
+/// proxy rule, its TCP connector): the lookup of the host the client connects to (the
+/// proxy's, with a proxy) and the connects tried. True when a connection was made.
 pub(super) fn reach(
     report: &mut Report,
     options: &ClientOptions,
-    target: &Target,
+    probe: &Probe,
     proxy: Option<&ProxyInUse>,
-) -> Option<TcpStream> {
-    let (host, port) = match proxy {
-        Some(p) => (p.proxy.host().to_string(), p.proxy.port()),
-        None => (target.bare_host().to_string(), target.port),
+) -> bool {
+    let Some(lookup) = probe.steps.lookups.first() else {
+        let why = match &probe.answer {
+            Err(e) => e.to_string(),
+            Ok(_) => "no lookup was made".to_string(),
+        };
+        report.add(
+            "dns",
+            Verdict::Fail,
+            format!("the server's address could not be found: {why}"),
+            Some("check the base URL"),
+        );
+        tcp_not_tried(report);
+        return false;
     };
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let started = Instant::now();
-    let looked_up = (host.as_str(), port).to_socket_addrs();
-    let ms = elapsed_ms(started);
-    let addresses: Vec<SocketAddr> = match looked_up {
-        Ok(addresses) => addresses.collect(),
+    let host = lookup.host.clone();
+    let ms = lookup.ms;
+    let addresses: Vec<SocketAddr> = match &lookup.addresses {
+        Ok(addresses) => addresses.clone(),
         Err(e) => {
             report.add(
                 "dns",
@@ -254,17 +258,11 @@ pub(super) fn reach(
                 addresses: Vec::new(),
                 ms,
             });
-            report.add(
-                "tcp",
-                Verdict::Skipped,
-                "not tried: no address to connect to".to_string(),
-                None,
-            );
-            return None;
+            tcp_not_tried(report);
+            return false;
         }
     };
     let shown: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
-    let is_literal = host.parse::<std::net::IpAddr>().is_ok();
     report.add(
         "dns",
         if addresses.is_empty() {
@@ -272,7 +270,7 @@ pub(super) fn reach(
         } else {
             Verdict::Ok
         },
-        if is_literal {
+        if lookup.literal {
             format!("{host} is an address: nothing to look up")
         } else {
             format!("{host} has {} in {ms} ms", shown.join(", "))
@@ -282,33 +280,36 @@ pub(super) fn reach(
             .then_some("the name has no address: check the base URL or proxy"),
     );
     report.dns = Some(DnsReport {
-        host: host.clone(),
+        host,
         addresses: shown,
         ms,
     });
 
-    let mut failures = Vec::new();
-    for address in &addresses {
-        let started = Instant::now();
-        match TcpStream::connect_timeout(address, options.connect_timeout) {
-            Ok(stream) => {
-                let ms = elapsed_ms(started);
-                let slow = Duration::from_millis(ms) * 2 > options.connect_timeout;
-                report.add(
-                    "tcp",
-                    if slow { Verdict::Warn } else { Verdict::Ok },
-                    format!("connected to {address} in {ms} ms"),
-                    slow.then_some(
-                        "the connection took over half the connect timeout: a slow or overloaded network; consider a longer connect timeout",
-                    ),
-                );
-                report.tcp = Some(TcpReport {
-                    address: address.to_string(),
-                    ms,
-                });
-                return Some(stream);
-            }
-            Err(e) => failures.push(format!("{address}: {e}")),
+    let connects = &probe.steps.connects;
+    if let Some(connected) = connects.iter().find(|c| c.error.is_none()) {
+        let ms = connected.ms;
+        let slow = Duration::from_millis(ms) * 2 > options.connect_timeout;
+        report.add(
+            "tcp",
+            if slow { Verdict::Warn } else { Verdict::Ok },
+            format!("connected to {} in {ms} ms", connected.address),
+            slow.then_some(
+                "the connection took over half the connect timeout: a slow or overloaded network; consider a longer connect timeout",
+            ),
+        );
+        report.tcp = Some(TcpReport {
+            address: connected.address.to_string(),
+            ms,
+        });
+        return true;
+    }
+    let mut failures: Vec<String> = connects
+        .iter()
+        .map(|c| format!("{}: {}", c.address, c.error.as_deref().unwrap_or("?")))
+        .collect();
+    if failures.is_empty() {
+        if let Err(e) = &probe.answer {
+            failures.push(e.to_string());
         }
     }
     report.add(
@@ -321,7 +322,17 @@ pub(super) fn reach(
             "a firewall may block outgoing connections to this port (443 for HTTPS), or the server is down; where only a proxy reaches the internet, set HTTPS_PROXY"
         }),
     );
-    None
+    false
+}
+
+/// The TCP check when no address was found.
+fn tcp_not_tried(report: &mut Report) {
+    report.add(
+        "tcp",
+        Verdict::Skipped,
+        "not tried: no address to connect to".to_string(),
+        None,
+    );
 }
 
 /// Reads a session that cannot exist with the client itself (same proxy, trust, retries):

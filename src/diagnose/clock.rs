@@ -1,50 +1,31 @@
-//! The clock check: the server's `Date`, read through the client's own transport (its
-//! proxy, resolver, connectors and TLS roots), compared with this machine's clock; and the
-//! pieces of HTTP/1.1 the TLS probe still writes itself: a CONNECT request and the head
-//! of its answer. Parses the HTTP date.
+//! The clock check: the server's `Date` from the answer to the diagnosis's probe, sent
+//! through the client's own transport (its proxy, resolver, connectors and TLS roots),
+//! compared with this machine's clock. Parses the HTTP date.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::transport::Transport;
+use crate::transport::ProbeAnswer;
 
 use super::report::{ClockReport, Report, Verdict};
-use super::{Target, CLOCK_FAIL, CLOCK_WARN, PROBE_CHALLENGE_ID};
+use super::{CLOCK_FAIL, CLOCK_WARN};
 
-/// The most of a proxy's answer to CONNECT that is read.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
-
-/// Asks the proxy for a tunnel to the API host (HTTP CONNECT).
-pub(super) fn tunnel(mut stream: TcpStream, target: &Target) -> Result<TcpStream, String> {
-    let request = format!(
-        "CONNECT {0} HTTP/1.1\r\nHost: {0}\r\nUser-Agent: {1}\r\n\r\n",
-        target.authority,
-        crate::transport::user_agent(None)
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let head = read_head(&mut stream).map_err(|e| e.to_string())?;
-    let status = status_of(&head).ok_or("the proxy's answer is not HTTP")?;
-    if status / 100 != 2 {
-        return Err(format!("it answered HTTP {status}"));
-    }
-    Ok(stream)
-}
-
-/// Reads the server's `Date` through `transport` (the client's own, or for `verified`
-/// false one like it that verifies no certificate) by asking for the session that cannot
-/// exist without a terminal id (any answer carries the date; nothing secret is sent), and
-/// compares it with this machine's clock at the middle of the exchange.
-pub(super) fn clock(report: &mut Report, transport: &Transport, verified: bool) -> Option<i64> {
-    let path = format!("/terminal/payment-session/{PROBE_CHALLENGE_ID}");
-    let sent = SystemTime::now();
-    let date = transport.server_date(&path);
-    let received = SystemTime::now();
-    let date = match date {
-        Ok(Some(date)) => date,
-        Ok(None) => {
+/// Reads the server's `Date` from the probe's answer (over the client's own connection,
+/// or for `verified` false one like it that verifies no certificate; any answer carries
+/// the date and nothing secret was sent) and compares it with this machine's clock at the
+/// middle of the exchange.
+pub(super) fn clock(
+    report: &mut Report,
+    answer: &Result<ProbeAnswer, ureq::Error>,
+    verified: bool,
+) -> Option<i64> {
+    let (date, sent, received) = match answer {
+        Ok(ProbeAnswer {
+            date: Some(date),
+            sent_at,
+            answered_at,
+            ..
+        }) => (date.clone(), *sent_at, *answered_at),
+        Ok(_) => {
             report.add(
                 "clock",
                 Verdict::Warn,
@@ -134,37 +115,6 @@ fn describe_seconds(s: u64) -> String {
     }
 }
 
-/// Reads an HTTP answer's head (up to the blank line), at most [`MAX_HEAD_BYTES`].
-fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if head.len() >= MAX_HEAD_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the answer's head is too large",
-            ));
-        }
-        match stream.read(&mut byte)? {
-            0 => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the connection closed before an answer",
-                ))
-            }
-            _ => head.push(byte[0]),
-        }
-    }
-    Ok(String::from_utf8_lossy(&head).into_owned())
-}
-
-fn status_of(head: &str) -> Option<u16> {
-    let line = head.lines().next()?;
-    let mut parts = line.split_whitespace();
-    parts.next().filter(|v| v.starts_with("HTTP/"))?;
-    parts.next()?.parse().ok()
-}
-
 /// Parses an HTTP date in its preferred form, `Sun, 06 Nov 1994 08:49:37 GMT`, into
 /// seconds since 1970.
 fn parse_http_date(date: &str) -> Option<i64> {
@@ -230,13 +180,6 @@ mod tests {
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn heads_give_their_status() {
-        let head = "HTTP/1.1 407 Proxy Authentication Required\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
-        assert_eq!(status_of(head), Some(407));
-        assert_eq!(status_of("garbage"), None);
     }
 
     #[test]

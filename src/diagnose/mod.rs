@@ -8,17 +8,20 @@
 //! exist (404 means the id is accepted, 401 that it is refused). The id appears only
 //! redacted.
 //!
+//! Every network check reads one probe: a connection the client's own transport makes
+//! (`Transport::probe`: its proxy rule, resolver, TCP connector, CONNECT tunnel and TLS
+//! configuration, each step recorded), with a `GET` that sends no terminal id. So the
+//! diagnosis tests the path payments take, not a copy of it.
+//!
 //! The parts: `report.rs` (the report's types, its JSON and text), `checks.rs` (the
 //! configuration, proxy, DNS, TCP and terminal id checks), `tls.rs` (the handshake, the
-//! trust stores and the certificate names) and `clock.rs` (the server's `Date`, read
-//! through the client's own transport). This file runs them in order.
+//! trust stores and the certificate names) and `clock.rs` (the server's `Date` from the
+//! probe's answer). This file runs them in order.
 
 mod checks;
 mod clock;
 mod report;
 mod tls;
-
-use std::time::Instant;
 
 pub use report::{
     CertificateNames, Check, ClockReport, ConfigReport, DnsReport, ProxyReport, Report, Setting,
@@ -72,32 +75,36 @@ pub fn diagnose(client: &Client, terminal_id: Option<&str>, sources: &[(Setting,
     check_config(&mut report, options, &target);
     check_proxy(&mut report, proxy.as_ref());
     let proxy = proxy.filter(|p| !p.bypassed());
-    let stream = match &target {
-        Some(target) => reach(&mut report, options, target, proxy.as_ref()),
-        None => None,
-    };
-    let reached = stream.is_some();
+    let mut reached = false;
     let mut clock_skew = None;
-    match (&target, stream) {
-        (Some(target), Some(stream)) => {
-            clock_skew = tls_and_clock(&mut report, client, target, proxy.as_ref(), stream);
+    if let Some(target) = &target {
+        // One connection made by the client's own transport, each step recorded.
+        let probe = client.transport().probe(&probe_path());
+        reached = reach(&mut report, options, &probe, proxy.as_ref());
+        if reached {
+            clock_skew = tls_and_clock(&mut report, client, target, proxy.is_some(), &probe);
         }
-        _ => {
-            let why = "not tried: the server could not be reached (see above)".to_string();
-            report.add("tls", Verdict::Skipped, why.clone(), None);
-            report.add("clock", Verdict::Skipped, why, None);
-        }
+    }
+    if !reached {
+        let why = "not tried: the server could not be reached (see above)".to_string();
+        report.add("tls", Verdict::Skipped, why.clone(), None);
+        report.add("clock", Verdict::Skipped, why, None);
     }
     check_terminal_id(&mut report, client, terminal_id, reached, clock_skew);
     report.passed = report.first_failure().is_none();
     report
 }
 
+/// The path the probe asks for: the session that cannot exist (any answer carries the
+/// server's `Date`; no terminal id is sent with it).
+fn probe_path() -> String {
+    format!("/terminal/payment-session/{PROBE_CHALLENGE_ID}")
+}
+
 /// The parts of the base URL the checks need.
 struct Target {
     https: bool,
     host: String,
-    port: u16,
     /// `host:port` as it goes into `CONNECT`.
     authority: String,
 }
@@ -113,7 +120,6 @@ impl Target {
             https,
             authority: format!("{host}:{port}"),
             host,
-            port,
         })
     }
 
@@ -121,8 +127,4 @@ impl Target {
     fn bare_host(&self) -> &str {
         self.host.trim_start_matches('[').trim_end_matches(']')
     }
-}
-
-fn elapsed_ms(started: Instant) -> u64 {
-    started.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
 }

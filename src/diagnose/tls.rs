@@ -1,49 +1,34 @@
-//! The TLS check: the handshake with the client's trust stores (recording the chain the
-//! server sent), which store verifies it, the certificates' names, and, when verification
-//! fails, the server's time read through a transport like the client's that verifies
-//! nothing (and is sent nothing secret).
+//! The TLS check: the handshake the transport made for the probe (with the client's own
+//! roots, versions and server name; the chain the server sent is recorded by the
+//! transport's verifier), which of the trust stores verifies that chain, the
+//! certificates' names, and, when verification fails, the server's time read through a
+//! transport like the client's that verifies nothing (and is sent nothing secret).
 
-use std::net::TcpStream;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::{ServerName, UnixTime};
 
 use crate::client::Client;
 use crate::options::{is_loopback_host, ClientOptions};
-use crate::transport::Transport;
+use crate::transport::{Probe, Transport};
+use crate::wire::TlsStep;
 
-use super::checks::{proxy_scheme, ProxyInUse};
-use super::clock::{clock, tunnel};
+use super::clock::clock;
 use super::report::{CertificateNames, Report, TlsReport, Verdict};
-use super::{elapsed_ms, Target};
+use super::{probe_path, Target};
 
-/// The TLS handshake (for https) and the clock; returns the clock skew when it was read.
+/// The TLS handshake (for https) and the clock, from the probe; returns the clock skew
+/// when it was read.
 pub(super) fn tls_and_clock(
     report: &mut Report,
     client: &Client,
     target: &Target,
-    proxy: Option<&ProxyInUse>,
-    stream: TcpStream,
+    proxied: bool,
+    probe: &Probe,
 ) -> Option<i64> {
     let options = client.options();
-    let _ = stream.set_read_timeout(Some(options.connect_timeout));
-    let _ = stream.set_write_timeout(Some(options.connect_timeout));
-    // Only a plain HTTP proxy's CONNECT tunnel is probed here; the library itself (the
-    // terminal id check) goes through any kind.
-    if let Some(p) = proxy.filter(|p| p.proxy.protocol() != ureq::ProxyProtocol::Http) {
-        let why = format!(
-            "not probed through a {} proxy; the terminal id check below goes through it",
-            proxy_scheme(p.proxy.protocol())
-        );
-        report.add("tls", Verdict::Skipped, why.clone(), None);
-        report.add("clock", Verdict::Skipped, why, None);
-        return None;
-    }
     if !target.https {
         report.add(
             "tls",
@@ -51,28 +36,50 @@ pub(super) fn tls_and_clock(
             "plain HTTP (loopback only): no TLS".to_string(),
             None,
         );
-        return clock(report, client.transport(), true);
+        return clock(report, &probe.answer, true);
     }
-    let stream = match proxy {
-        Some(_) => match tunnel(stream, target) {
-            Ok(stream) => stream,
-            Err(why) => {
-                report.add(
-                    "tls",
-                    Verdict::Fail,
-                    format!("the proxy did not open a tunnel to {}: {why}", target.authority),
-                    Some("the proxy refuses the API host: ask for it to be allowed, or check the proxy's address and credentials"),
-                );
-                report.add(
-                    "clock",
-                    Verdict::Skipped,
-                    "not tried: no tunnel through the proxy".to_string(),
-                    None,
-                );
-                return None;
-            }
-        },
-        None => stream,
+    if let Err(ureq::Error::ConnectProxyFailed(why)) = &probe.answer {
+        report.add(
+            "tls",
+            Verdict::Fail,
+            format!("the proxy did not open a tunnel to {}: {why}", target.authority),
+            Some("the proxy refuses the API host: ask for it to be allowed, or check the proxy's address and credentials"),
+        );
+        report.add(
+            "clock",
+            Verdict::Skipped,
+            "not tried: no tunnel through the proxy".to_string(),
+            None,
+        );
+        return None;
+    }
+    let step = probe
+        .steps
+        .tls
+        .as_ref()
+        .filter(|step| step.host == target.bare_host());
+    let Some(step) = step else {
+        let why = match (&probe.answer, &probe.steps.tls) {
+            (_, Some(proxy)) if proxy.error.is_some() => format!(
+                "the TLS handshake with the proxy ({}) failed: {}",
+                proxy.host,
+                proxy
+                    .error
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string)
+            ),
+            (Err(e), _) if proxied => format!("no TLS handshake through the proxy: {e}"),
+            (Err(e), _) => format!("no TLS handshake: {e}"),
+            (Ok(_), _) => "no TLS handshake was made".to_string(),
+        };
+        report.add(
+            "tls",
+            Verdict::Fail,
+            why,
+            Some("the TLS handshake failed: a proxy or firewall may interfere with HTTPS; check the proxy settings"),
+        );
+        report.add("clock", Verdict::Skipped, "not tried".to_string(), None);
+        return None;
     };
     let stores = match TrustStores::load(options) {
         Ok(stores) => stores,
@@ -87,17 +94,8 @@ pub(super) fn tls_and_clock(
             return None;
         }
     };
-    let handshake = handshake(stream, target, stores.configured_verifier());
-    let chain = handshake
-        .seen
-        .as_ref()
-        .map(|s| s.chain.clone())
-        .unwrap_or_default();
-    let names: Vec<CertificateNames> = chain.iter().filter_map(|c| cert_names(c)).collect();
-    let verified_by = handshake
-        .seen
-        .as_ref()
-        .and_then(|seen| stores.which_verifies(seen, target));
+    let names: Vec<CertificateNames> = step.chain.iter().filter_map(|c| cert_names(c)).collect();
+    let verified_by = stores.which_verifies(step, target);
     let chain_text = match names.first() {
         Some(leaf) => format!(
             "server certificate {}, issued by {}",
@@ -110,30 +108,24 @@ pub(super) fn tls_and_clock(
         cipher_suite: None,
         trust_store: verified_by,
         chain: names,
-        ms: handshake.ms,
+        ms: step.ms,
     };
-    match handshake.result {
-        Ok(conn) => {
-            tls.protocol = conn.conn.protocol_version().map(|v| match v {
+    match &step.error {
+        None => {
+            tls.protocol = step.protocol.map(|v| match v {
                 rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_string(),
                 rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_string(),
                 other => format!("{other:?}"),
             });
-            tls.cipher_suite = conn
-                .conn
-                .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()));
+            tls.cipher_suite = step.cipher_suite.map(|s| format!("{s:?}"));
             let store = verified_by.map_or("?", store_description);
             let loopback = is_loopback_host(&target.host);
-            let mozilla_also = handshake
-                .seen
-                .as_ref()
-                .is_some_and(|seen| stores.mozilla_verifies(seen, target));
+            let mozilla_also = stores.mozilla_verifies(step, target);
             let summary = format!(
                 "{} ({}) in {} ms; {chain_text}; verified by {store}",
                 tls.protocol.as_deref().unwrap_or("?"),
                 tls.cipher_suite.as_deref().unwrap_or("?"),
-                handshake.ms,
+                step.ms,
             );
             if mozilla_also || loopback {
                 report.add("tls", Verdict::Ok, summary, None);
@@ -146,14 +138,10 @@ pub(super) fn tls_and_clock(
                 );
             }
             report.tls = Some(tls);
-            drop(conn);
-            clock(report, client.transport(), true)
+            clock(report, &probe.answer, true)
         }
-        Err(e) => {
-            let system_would = handshake
-                .seen
-                .as_ref()
-                .is_some_and(|seen| !stores.uses_system && stores.system_verifies(seen, target));
+        Some(e) => {
+            let system_would = !stores.uses_system && stores.system_verifies(step, target);
             let fix = if system_would {
                 "the operating system's trust store accepts this chain (a TLS-inspecting proxy's CA, installed by IT): turn it on (--system-roots, set_use_system_roots)"
             } else if matches!(
@@ -188,7 +176,7 @@ pub(super) fn tls_and_clock(
 /// client's that verifies no certificate: only to compare clocks, sending no terminal id.
 fn unverified_clock(report: &mut Report, options: &ClientOptions) -> Option<i64> {
     match Transport::unverified(options) {
-        Ok(transport) => clock(report, &transport, false),
+        Ok(transport) => clock(report, &transport.probe(&probe_path()).answer, false),
         Err(e) => {
             report.add(
                 "clock",
@@ -209,75 +197,49 @@ fn store_description(store: &str) -> &'static str {
     }
 }
 
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
-/// The roots the client trusts, store by store, loaded as the transport loads them.
+/// The roots the client may trust, store by store, loaded as the transport loads them
+/// (`crate::tls`): to say which store verifies the chain the server presented.
 struct TrustStores {
     mozilla: Arc<WebPkiServerVerifier>,
     system: Option<Arc<WebPkiServerVerifier>>,
     ca_file: Option<Arc<WebPkiServerVerifier>>,
     uses_system: bool,
-    configured: Arc<WebPkiServerVerifier>,
 }
 
 impl TrustStores {
     fn load(options: &ClientOptions) -> Result<TrustStores, String> {
-        let mozilla: Vec<CertificateDer<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|c| c.clone().into_owned())
-            .collect();
-        let system: Option<Vec<CertificateDer<'static>>> = {
-            let loaded = rustls_native_certs::load_native_certs();
-            (!loaded.certs.is_empty()).then_some(loaded.certs)
-        };
+        let message = |e: crate::error::Error| e.message().to_string();
+        let system = crate::tls::system_roots();
         if options.use_system_roots && system.is_none() {
             return Err("the system trust store has no certificates that could be loaded".into());
         }
         let ca_file = match &options.ca_file {
-            Some(path) => Some(
-                crate::transport::read_ca_file(path)
-                    .map_err(|e| e.message().to_string())?
-                    .iter()
-                    .map(|c| CertificateDer::from(c.der().to_vec()))
-                    .collect::<Vec<_>>(),
-            ),
+            Some(path) => Some(crate::tls::read_ca_file(path).map_err(message)?),
             None => None,
         };
-        let mut configured = if options.use_system_roots {
-            system.clone().unwrap_or_default()
-        } else {
-            mozilla.clone()
-        };
-        configured.extend(ca_file.iter().flatten().cloned());
-        let verifier = |certs: &[CertificateDer<'static>]| {
-            let mut roots = RootCertStore::empty();
-            roots.add_parsable_certificates(certs.iter().cloned());
-            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
-                .build()
-                .map_err(|e| format!("the trusted certificates cannot be used: {e}"))
-        };
         Ok(TrustStores {
-            mozilla: verifier(&mozilla)?,
-            system: system.as_deref().map(verifier).transpose()?,
-            ca_file: ca_file.as_deref().map(verifier).transpose()?,
+            mozilla: crate::tls::verifier(&crate::tls::mozilla_roots()).map_err(message)?,
+            system: system
+                .as_deref()
+                .map(crate::tls::verifier)
+                .transpose()
+                .map_err(message)?,
+            ca_file: ca_file
+                .as_deref()
+                .map(crate::tls::verifier)
+                .transpose()
+                .map_err(message)?,
             uses_system: options.use_system_roots,
-            configured: verifier(&configured)?,
         })
-    }
-
-    fn configured_verifier(&self) -> Arc<dyn ServerCertVerifier> {
-        self.configured.clone()
     }
 
     /// Which of the client's stores verifies the chain: the CA file first (the more
     /// specific), then the system's or Mozilla's.
-    fn which_verifies(&self, seen: &Seen, target: &Target) -> Option<&'static str> {
+    fn which_verifies(&self, seen: &TlsStep, target: &Target) -> Option<&'static str> {
         if self
             .ca_file
             .as_ref()
-            .is_some_and(|v| seen.verified_by(v, target))
+            .is_some_and(|v| verified_by(seen, v, target))
         {
             return Some("ca_file");
         }
@@ -288,133 +250,35 @@ impl TrustStores {
         }
     }
 
-    fn mozilla_verifies(&self, seen: &Seen, target: &Target) -> bool {
-        seen.verified_by(&self.mozilla, target)
+    fn mozilla_verifies(&self, seen: &TlsStep, target: &Target) -> bool {
+        verified_by(seen, &self.mozilla, target)
     }
 
-    fn system_verifies(&self, seen: &Seen, target: &Target) -> bool {
+    fn system_verifies(&self, seen: &TlsStep, target: &Target) -> bool {
         self.system
             .as_ref()
-            .is_some_and(|v| seen.verified_by(v, target))
+            .is_some_and(|v| verified_by(seen, v, target))
     }
 }
 
-/// What the server presented during a handshake.
-#[derive(Clone)]
-struct Seen {
-    chain: Vec<CertificateDer<'static>>,
-    now: UnixTime,
-}
-
-impl Seen {
-    fn verified_by(&self, verifier: &WebPkiServerVerifier, target: &Target) -> bool {
-        let Some((leaf, intermediates)) = self.chain.split_first() else {
-            return false;
-        };
-        let Ok(name) = ServerName::try_from(target.bare_host().to_string()) else {
-            return false;
-        };
-        verifier
-            .verify_server_cert(leaf, intermediates, &name, &[], self.now)
-            .is_ok()
-    }
-}
-
-/// Wraps a verifier and keeps the chain the server presented.
-#[derive(Debug)]
-struct Recording {
-    inner: Arc<dyn ServerCertVerifier>,
-    seen: Mutex<Option<(Vec<CertificateDer<'static>>, UnixTime)>>,
-}
-
-impl ServerCertVerifier for Recording {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
-        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Some((chain, now));
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
-struct Handshake {
-    result: Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, rustls::Error>,
-    seen: Option<Seen>,
-    ms: u64,
-}
-
-fn handshake(
-    stream: TcpStream,
-    target: &Target,
-    verifier: Arc<dyn ServerCertVerifier>,
-) -> Handshake {
-    let recording = Arc::new(Recording {
-        inner: verifier,
-        seen: Mutex::new(None),
-    });
-    let started = Instant::now();
-    let result = (|| {
-        let config = rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()?
-            .dangerous()
-            .with_custom_certificate_verifier(recording.clone())
-            .with_no_client_auth();
-        let name = ServerName::try_from(target.bare_host().to_string())
-            .map_err(|_| rustls::Error::General("the host is not a valid server name".into()))?;
-        let conn = rustls::ClientConnection::new(Arc::new(config), name)?;
-        let mut tls = rustls::StreamOwned::new(conn, stream);
-        while tls.conn.is_handshaking() {
-            tls.conn.complete_io(&mut tls.sock).map_err(|e| {
-                match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                    Some(tls_error) => tls_error.clone(),
-                    None => rustls::Error::General(e.to_string()),
-                }
-            })?;
-        }
-        Ok(tls)
-    })();
-    let seen = recording
-        .seen
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-        .map(|(chain, now)| Seen { chain, now });
-    Handshake {
-        result,
-        seen,
-        ms: elapsed_ms(started),
-    }
+/// True when `verifier` accepts the chain the server presented, at the time it was
+/// checked.
+fn verified_by(seen: &TlsStep, verifier: &WebPkiServerVerifier, target: &Target) -> bool {
+    let Some((leaf, intermediates)) = seen.chain.split_first() else {
+        return false;
+    };
+    let Ok(name) = ServerName::try_from(target.bare_host().to_string()) else {
+        return false;
+    };
+    verifier
+        .verify_server_cert(
+            leaf,
+            intermediates,
+            &name,
+            &[],
+            seen.now.unwrap_or_else(UnixTime::now),
+        )
+        .is_ok()
 }
 
 /// The subject and issuer of a DER certificate, as `CN=…, O=…, C=…`.
