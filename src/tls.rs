@@ -117,16 +117,24 @@ impl TlsConnector {
     /// The client's configuration: its roots, or for `verify` false (only the diagnosis's
     /// clock after a failed verification) no certificate check at all.
     pub(crate) fn new(options: &ClientOptions, verify: bool) -> Result<TlsConnector, Error> {
-        let inner: Arc<dyn ServerCertVerifier> = if verify {
-            verifier(&trusted_roots(options)?)?
+        let recording = if verify {
+            Recording {
+                inner: verifier(&trusted_roots(options)?)?,
+                check_chain: true,
+            }
         } else {
-            Arc::new(NoVerification(provider()))
+            // The handshake's signatures are still checked (with any roots: they only
+            // name the algorithms); the chain is not.
+            Recording {
+                inner: verifier(&mozilla_roots())?,
+                check_chain: false,
+            }
         };
         let config = ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::invalid_argument(format!("TLS cannot be set up: {e}")))?
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Recording(inner)))
+            .with_custom_certificate_verifier(Arc::new(recording))
             .with_no_client_auth();
         Ok(TlsConnector {
             config: Arc::new(config),
@@ -238,9 +246,13 @@ impl Transport for TlsTransport {
 }
 
 /// The client's verifier, which also shows the chain the server presented to the request
-/// in flight when it records its steps.
+/// in flight when it records its steps. With `check_chain` false (only the diagnosis's
+/// clock after a failed verification, which sends nothing secret) any chain is accepted.
 #[derive(Debug)]
-struct Recording(Arc<dyn ServerCertVerifier>);
+struct Recording {
+    inner: Arc<WebPkiServerVerifier>,
+    check_chain: bool,
+}
 
 impl ServerCertVerifier for Recording {
     fn verify_server_cert(
@@ -259,7 +271,10 @@ impl ServerCertVerifier for Recording {
                 .collect();
             step.now = Some(now);
         });
-        self.0
+        if !self.check_chain {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
@@ -269,7 +284,7 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        self.inner.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -278,60 +293,10 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        self.inner.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// Accepts any certificate (the signatures are still checked): only for the diagnosis's
-/// clock after verification failed, which sends nothing secret.
-#[derive(Debug)]
-struct NoVerification(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.inner.supported_verify_schemes()
     }
 }
