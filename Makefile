@@ -245,7 +245,7 @@ test-cross-rust: deps-cross
 
 # The release archives (scripts/release.sh) in target/release-bundle/: one .tar.gz per Linux
 # target and one .zip per Windows build, each with headers, libraries, pkg-config and CMake
-# files (Linux and MinGW), the tool, split debug symbols (Linux), LICENSE, the dependencies' licences
+# files (Linux and MinGW), the tool, split debug symbols (.debug files), LICENSE, the dependencies' licences
 # and a CycloneDX SBOM; plus SHA256SUMS. `make release` builds every target first.
 .PHONY: release test-release
 release: build cross windows

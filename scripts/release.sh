@@ -19,9 +19,11 @@
 #                       through DESTDIR), as `make install` does
 #   bin/                the tool authsignal-terminal (Windows: on x64 and win7-x86 builds
 #                       only, as scripts/windows.sh builds it), and the DLL on Windows
-#   *.debug             Linux: the shared library's and the tool's symbols, split off with
+#   *.debug             the shared library's (DLL's) and the tool's symbols, split off with
 #                       objcopy --only-keep-debug beside the stripped files, which name them
-#                       (--add-gnu-debuglink); the static library is shipped with --strip-debug
+#                       (--add-gnu-debuglink): here for Linux, by scripts/windows.sh for
+#                       Windows (MinGW-w64's objcopy); static libraries are shipped with
+#                       --strip-debug
 #   LICENSE             this project's licence
 #   licenses/           every bundled crate's licence files and an index (scripts/sbom.py)
 #   sbom.cdx.json       the CycloneDX SBOM of the crates in this build (scripts/sbom.py)
@@ -138,6 +140,14 @@ stage_windows() {
   mv "$stage/usr/local" "$dir"
   rm -rf "$stage"
   install -m 0644 "$src/authsignal_terminal.lib" "$src/authsignal_terminal.def" "$dir/lib/"
+  # The symbols scripts/windows.sh split off, beside the stripped files that name them.
+  local f
+  for f in authsignal_terminal.dll authsignal-terminal.exe; do
+    if [ -f "$src/$f" ]; then
+      [ -f "$src/$f.debug" ] || { echo "$src/$f.debug missing: run make windows" >&2; return 1; }
+      install -m 0644 "$src/$f.debug" "$dir/bin/"
+    fi
+  done
 }
 
 pack() {

@@ -15,7 +15,10 @@
 #                   through CMake (find_package, the target's cross compiler), shared and
 #                   static, and run against the simulator: under qemu-user for ARM
 #   Windows         the DLL, its import libraries, the .def, the static library, pkg-config
-#                   and CMake files are there; examples/c/pos_demo.c built with MinGW-w64
+#                   and CMake files are there; the stripped DLL and tool each name their
+#                   .debug file (.gnu_debuglink, its CRC checked) and the .debug holds the
+#                   symbols (scripts/windows.sh splits them; tests/windows/run.sh runs these
+#                   same stripped DLLs under Wine); examples/c/pos_demo.c built with MinGW-w64
 #                   through pkg-config imports authsignal_terminal.dll, and the C and C++
 #                   examples build through CMake against the DLL (not run: Wine runs the
 #                   same DLLs in tests/windows/run.sh); for the stdcall build,
@@ -180,6 +183,27 @@ test_linux() {
     "authsignal-terminal $version"
 }
 
+# pe_debuglink BINUTILS FILE: the file name FILE's .gnu_debuglink section holds, and
+# "crc-ok" when the file of that name beside FILE has the CRC-32 the section records.
+pe_debuglink() {
+  local tmp
+  tmp=$(mktemp -d)
+  if "${1}objcopy" --dump-section .gnu_debuglink="$tmp/link" "$2" "$tmp/copy" 2>/dev/null; then
+    python3 - "$tmp/link" "$(dirname "$2")" <<'EOF_PY'
+import os, struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+name = data.split(b"\0", 1)[0].decode()
+(crc,) = struct.unpack_from("<I", data, (len(name) + 4) & ~3)
+path = os.path.join(sys.argv[2], name)
+ok = os.path.isfile(path) and zlib.crc32(open(path, "rb").read()) == crc
+print(name, "crc-ok" if ok else "crc-mismatch")
+EOF_PY
+  else
+    echo "no .gnu_debuglink"
+  fi
+  rm -rf "$tmp"
+}
+
 test_windows() {
   local target=$1 dir=$2 arch=x86_64 bits=64
   case "$target" in i686-*) arch=i686 bits=32 ;; esac
@@ -188,6 +212,29 @@ test_windows() {
     lib/cmake/authsignal_terminal/authsignal_terminalConfig.cmake; do
     [ -f "$dir/$f" ] && pass "$target: $f" || fail "$target: $f"
   done
+  # The split debug symbols (scripts/windows.sh): each stripped binary names its .debug file
+  # in .gnu_debuglink with the CRC of that file (what gdb checks), and the .debug file holds
+  # the symbols (an exported function among them) that the stripped one no longer has.
+  local f tools=$arch-w64-mingw32-
+  for f in "$dir/bin/authsignal_terminal.dll" "$dir/bin/authsignal-terminal.exe"; do
+    [ -f "$f" ] || continue
+    [ -f "$f.debug" ] && pass "$target: bin/$(basename "$f").debug" || fail "$target: bin/$(basename "$f").debug"
+    same "$target: $(basename "$f") names its .debug file (.gnu_debuglink, CRC matching)" \
+      "$(pe_debuglink "$tools" "$f")" "$(basename "$f").debug crc-ok"
+    same "$target: $(basename "$f") has no DWARF" "$("${tools}objdump" -h "$f" | grep -c ' \.debug_')" "0"
+    local kept left
+    kept=$("${tools}objdump" -t "$f.debug" 2>/dev/null | grep -c '(scl')
+    left=$("${tools}objdump" -t "$f" 2>/dev/null | grep -c '(scl')
+    echo "#   $target: $(basename "$f"): $left symbols left, $kept in the .debug file"
+    if [ "$kept" -gt 1000 ] && [ "$left" -lt $((kept / 10)) ]; then
+      pass "$target: $(basename "$f").debug holds the symbol table the stripped file lacks"
+    else
+      fail "$target: $(basename "$f").debug holds the symbol table the stripped file lacks"
+    fi
+  done
+  same "$target: the .debug file has the symbol of an exported function (as_version)" \
+    "$("${tools}objdump" -t "$dir/bin/authsignal_terminal.dll.debug" 2>/dev/null | grep -cE ' _?as_version(@0)?$')" "1"
+
   local out=$work/$target cc=$arch-w64-mingw32-gcc cxx=$arch-w64-mingw32-g++ cflags libs
   mkdir -p "$out/bin"
   export PKG_CONFIG_PATH=$dir/lib/pkgconfig
