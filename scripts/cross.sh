@@ -17,8 +17,8 @@
 #
 # Each folder holds what cargo built, not yet stripped (scripts/release.sh strips it and
 # splits the symbols off): the shared library libauthsignal_terminal.so with the same
-# SONAME as on x86_64 and a link named by it (glibc targets only: Rust's musl targets link
-# the C library statically and build no cdylib), the static library
+# SONAME as on x86_64 and a link named by it (on musl only with CROSS_MUSL_SHARED=yes, as
+# make cross sets: a second build, see musl_shared), the static library
 # libauthsignal_terminal.a, the tool authsignal-terminal (statically linked on musl:
 # static-pie), and native-static-libs, the system
 # libraries the static library needs (rustc's --print native-static-libs for the target).
@@ -31,7 +31,7 @@
 # does not for musl: see musl_unwind below.
 # Install what it needs: scripts/install-deps.sh cross.
 #
-#   scripts/cross.sh [TARGET...]    (default: all of the above)
+#   [CROSS_MUSL_SHARED=yes] scripts/cross.sh [TARGET...]    (default: all of the above)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -123,6 +123,30 @@ native_static_libs() {
     sed -n 's/^note: native-static-libs: //p' | tail -n1
 }
 
+# The shared library for musl (Alpine), into DEST with its SONAME link. Rust's musl targets
+# link the C library statically and build no cdylib; with -C target-feature=-crt-static
+# they link musl's libc.so and build one, but std's unwinder then asks for libgcc_s.so.1,
+# which Debian has only for glibc (Alpine's is built for musl). So std is built with its
+# system-llvm-libunwind feature, which links "-lunwind" instead: the static LLVM libunwind
+# of musl_unwind (position-independent), linked into the library, which then needs nothing
+# but libc.so. A target dir of its own (the flags differ from the static build's).
+musl_shared() {
+  local triple=$1 cc=$2 ar=$3 dest=$4 upper=${1^^} lower=${1//-/_}
+  upper=${upper//-/_}
+  local target_dir=$out/cargo-musl-shared
+  echo "== $triple (shared library, -crt-static)"
+  env "CARGO_TARGET_DIR=$target_dir" "CARGO_TARGET_${upper}_LINKER=$cc" \
+    "CARGO_TARGET_${upper}_RUSTFLAGS=-C target-feature=-crt-static -C link-self-contained=no -L native=$(musl_unwind "$triple" "$cc")" \
+    "CC_$lower=$cc" "AR_$lower=$ar" \
+    "$cargo" build --release --locked --manifest-path "$root/Cargo.toml" -p authsignal-terminal --lib \
+    --target "$triple" -Zbuild-std=std,panic_unwind -Zbuild-std-features=panic-unwind,backtrace,system-llvm-libunwind
+  cp "$target_dir/$triple/release/libauthsignal_terminal.so" "$dest/"
+  local soname
+  soname=$(readelf -d "$dest/libauthsignal_terminal.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  [ -n "$soname" ] || { echo "$triple: the shared library has no SONAME" >&2; return 1; }
+  ln -s libauthsignal_terminal.so "$dest/$soname"
+}
+
 build_one() {
   local triple=$1 cc ar
   cc=$(cc_of "$triple")
@@ -155,6 +179,9 @@ build_one() {
       ;;
   esac
   cp "$built/libauthsignal_terminal.a" "$built/authsignal-terminal" "$dest/"
+  case "$triple" in
+    *-musl) [ "${CROSS_MUSL_SHARED:-}" != yes ] || musl_shared "$triple" "$cc" "$ar" "$dest" ;;
+  esac
   local libs
   libs=$(native_static_libs "$triple")
   [ -n "$libs" ] || { echo "rustc --print native-static-libs gave nothing for $triple" >&2; return 1; }

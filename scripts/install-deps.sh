@@ -20,6 +20,7 @@
 #   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
 #                                    (as for windows), the aarch64 and armhf cross compilers
 #                                    (C and C++, with their C libraries), musl-tools (musl-gcc),
+#                                    musl (its dynamic linker, /lib/ld-musl-x86_64.so.1),
 #                                    LLVM's libunwind (std's unwinder on musl), qemu-user (the
 #                                    ARM programs run under qemu-aarch64 and qemu-arm) and
 #                                    python3 (scripts/sbom.py, for the release archives)
@@ -93,6 +94,8 @@ case "${1:-}" in
     need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
     need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
     need musl-gcc musl-tools
+    # musl's dynamic linker: programs linked against musl's shared library run here.
+    [ -e /lib/ld-musl-x86_64.so.1 ] || missing+=(musl)
     # LLVM's libunwind, std's unwinder on musl (scripts/cross.sh, musl_unwind).
     [ -f /usr/lib/llvm-14/lib/libunwind.a ] || missing+=(libunwind-14-dev)
     need qemu-aarch64 qemu-user

@@ -12,7 +12,7 @@
 # Each archive holds one folder, authsignal_terminal-<version>-<target>/, with
 #   include/            the C header and the C++17 wrapper
 #   lib/                Linux: the shared library (with its SONAME link and the link for
-#                       -l; not on musl, whose Rust targets link statically), the static
+#                       -l; on musl only when make cross built it: CROSS_MUSL_SHARED), the static
 #                       library; Windows: the import libraries (MinGW .dll.a, MSVC .lib),
 #                       the .def and the MinGW static library; lib/pkgconfig and lib/cmake
 #                       for both, all written by scripts/install.sh (PREFIX=/usr/local,

@@ -121,6 +121,18 @@ test_linux() {
   else
     echo "#   $target: statically linked tool $(stat -c %s "$dir/bin/authsignal-terminal") bytes"
   fi
+  # musl's shared library is in the archive when make cross built it (CROSS_MUSL_SHARED;
+  # make test's musl build has none): then a C program built with musl-gcc against it.
+  local musl_shared=no
+  case "$target" in *-musl) [ ! -f "$real" ] || musl_shared=yes ;; esac
+  if [ "$musl_shared" = yes ]; then
+    same "$target: the shared library's links" \
+      "$(readlink "$lib/libauthsignal_terminal.so") $(readlink "$lib/libauthsignal_terminal.so.$abi")" \
+      "libauthsignal_terminal.so.$abi libauthsignal_terminal.so.$version"
+    stripped+=("$real")
+    echo "#   $target: stripped shared library $(stat -c %s "$real") bytes"
+    if [ "$(stat -c %s "$real")" -le "$budget" ]; then pass "$target: the stripped shared library fits 4 MiB"; else fail "$target: the stripped shared library fits 4 MiB"; fi
+  fi
   local f
   for f in "${stripped[@]}"; do
     same "$target: $(basename "$f") is stripped and names its .debug file" \
@@ -147,6 +159,10 @@ test_linux() {
       check "$target: pkg-config: C11 example, static" "$cc" -static -std=c11 "${warn[@]}" examples/c/pos_demo.c \
         $cflags $("${pc[@]}" --static --libs authsignal_terminal) -L"$here/target/cross/unwind/$target" \
         -o "$bin/pc_c_static"
+      if [ "$musl_shared" = yes ]; then
+        check "$target: pkg-config: C11 example, shared (musl-gcc, dynamically linked)" musl-gcc -std=c11 \
+          "${warn[@]}" examples/c/pos_demo.c $cflags $libs -Wl,-rpath,"$lib" -o "$bin/pc_c_shared"
+      fi
       ;;
     *)
       check "$target: pkg-config: C11 example, shared" "$cc" -std=c11 "${warn[@]}" examples/c/pos_demo.c \
