@@ -248,8 +248,12 @@ test_windows() {
       fail "$target: $(basename "$f").debug holds the symbol table the stripped file lacks"
     fi
   done
-  same "$target: the .debug file has the symbol of an exported function (as_version)" \
-    "$("${tools}objdump" -t "$dir/bin/authsignal_terminal.dll.debug" 2>/dev/null | grep -cE ' _?as_version(@0)?$')" "1"
+  # (x86: _as_version; the stdcall build has both _as_version@0 and its undecorated alias.)
+  if "${tools}objdump" -t "$dir/bin/authsignal_terminal.dll.debug" 2>/dev/null | grep -E ' _?as_version(@0)?$' >/dev/null; then
+    pass "$target: the .debug file has the symbol of an exported function (as_version)"
+  else
+    fail "$target: the .debug file has the symbol of an exported function (as_version)"
+  fi
 
   local out=$work/$target cc=$arch-w64-mingw32-gcc cxx=$arch-w64-mingw32-g++ cflags libs
   mkdir -p "$out/bin"
