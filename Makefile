@@ -126,7 +126,7 @@ test-csharp-coreclr: csharp
 
 # The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
 # bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/:
-# wheels for x86_64, Windows and the ARM cross builds; the nupkg with their runtimes.
+# wheels for x86_64, Windows and the cross builds (ARM, musl); the nupkg with their runtimes.
 dist: deps-csharp build windows cross
 	scripts/dist.sh
 
