@@ -219,9 +219,12 @@ test-windows-full: windows build
 
 # The Linux cross builds (scripts/cross.sh), cross-built here like the Windows DLLs into
 # target/cross/<target>/: aarch64 and armv7 with glibc (shared and static library, the
-# tool), x86_64 with musl (static library, statically linked tool; make cross also the
-# shared library). aarch64 with musl is not built: see scripts/cross.sh.
-CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl
+# tool), x86_64 and aarch64 with musl (static library, statically linked tool; make cross
+# also the shared library). aarch64 with musl needs arm64's musl and libunwind unpacked into
+# target/cross/sysroot-arm64-musl (deps-cross-musl-arm64: arm64 added as a foreign dpkg
+# architecture for its package lists; nothing arm64 is installed).
+CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl \
+  aarch64-unknown-linux-musl
 # make test builds and tests these two only, to keep CI's time (measured on a loaded
 # 2-core machine, from a clean target/cross: `make test-cross` 8 min 6 s, of which the
 # aarch64 build 3 min 57 s, the musl one 3 min 38 s, tests/cross/run.sh 30 s);
@@ -229,14 +232,16 @@ CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86
 # tests for aarch64 under qemu (test-cross-rust), and the wheels and NuGet runtimes of
 # every cross build (test-dist-full).
 CROSS_TARGETS_CI  := aarch64-unknown-linux-gnu x86_64-unknown-linux-musl
-.PHONY: cross cross-ci deps-cross test-cross test-cross-full
+.PHONY: cross cross-ci deps-cross deps-cross-musl-arm64 test-cross test-cross-full
 deps-cross:
 	scripts/install-deps.sh cross
+deps-cross-musl-arm64: deps-cross
+	scripts/install-deps.sh cross-musl-arm64
 
 # make cross also builds musl's shared library (CROSS_MUSL_SHARED=yes: a second build of
-# the library for x86_64-unknown-linux-musl, not part of make test for CI's time; measured
-# on a loaded 2-core machine from clean: 8 min 45 s).
-cross: deps-cross
+# the library for each musl target, not part of make test for CI's time; measured on a
+# loaded 2-core machine from clean, x86_64: 8 min 45 s).
+cross: deps-cross deps-cross-musl-arm64
 	CROSS_MUSL_SHARED=yes scripts/cross.sh $(CROSS_TARGETS_ALL)
 
 cross-ci: deps-cross
