@@ -14,10 +14,13 @@
 #                  library, linked statically (Debian has no C++ library for musl); when
 #                  the shared library is built (CROSS_MUSL_SHARED=yes: make cross), its
 #                  SONAME and exports, that it needs only musl's libc.so, and the same
-#                  two programs built with musl-gcc against it, dynamically linked
+#                  two programs built with musl-gcc (aarch64: scripts/cross.sh's wrapper)
+#                  against it, dynamically linked
 #
 # ARM programs run under qemu-user (qemu-aarch64 / qemu-arm, with the cross C library of
-# Debian's libc6-*-cross as their root for the glibc targets); x86_64-musl ones run on this
+# Debian's libc6-*-cross as their root for the glibc targets; aarch64-musl's static ones
+# with no root, its dynamically linked ones with target/cross/sysroot-arm64-musl, arm64's
+# musl unpacked by scripts/install-deps.sh cross-musl-arm64); x86_64-musl ones run on this
 # machine. Not here: valgrind (not under qemu) and tests/c/test_edges.c (it counts the
 # threads and descriptors of /proc/self, which under qemu are qemu's).
 #
@@ -58,7 +61,22 @@ runner_of() {
   case "$1" in
     aarch64-unknown-linux-gnu) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
     armv7-unknown-linux-gnueabihf) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
+    aarch64-unknown-linux-musl) echo "qemu-aarch64" ;; # statically linked: no root
     *) echo "" ;;
+  esac
+}
+# musl's shared library: the C compiler that links against it dynamically, the dynamic
+# linker's root and how to run those programs.
+musl_dyn_cc_of() {
+  case "$1" in
+    x86_64-unknown-linux-musl) echo musl-gcc ;;
+    *) gcc_of "$1" ;; # without -static, the wrapper links dynamically
+  esac
+}
+musl_dyn_runner_of() {
+  case "$1" in
+    aarch64-unknown-linux-musl) echo "qemu-aarch64 -L $here/$out/sysroot-arm64-musl" ;;
+    *) runner_of "$1" ;;
   esac
 }
 machine_of() {
@@ -171,16 +189,18 @@ test_target() {
       if [ -f "$shared" ] || [ "${CROSS_MUSL_SHARED:-}" = yes ]; then
         shared_checks "$triple" "$shared" "$machine"
         same "$triple: the shared library needs only musl's libc.so" "$(needed "$shared")" "libc.so "
-        local musl_ld=/lib/ld-musl-${triple%%-*}.so.1 rpath=-Wl,-rpath,$here/$dir
-        build "$triple: test_api (C11, musl-gcc, shared library)" musl-gcc -std=c11 "${warnings[@]}" \
+        local musl_ld=/lib/ld-musl-${triple%%-*}.so.1 rpath=-Wl,-rpath,$here/$dir dyn_cc dyn_runner
+        dyn_cc=$(musl_dyn_cc_of "$triple")
+        dyn_runner=$(musl_dyn_runner_of "$triple")
+        build "$triple: test_api (C11, musl-gcc, shared library)" "$dyn_cc" -std=c11 "${warnings[@]}" \
           tests/c/test_api.c -L"$dir" -lauthsignal_terminal "$rpath" -o "$bin/test_api_c_shared" &&
           same "$triple: test_api is dynamically linked by $musl_ld against $soname" \
             "$(readelf -lW "$bin/test_api_c_shared" | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p') $(needed "$bin/test_api_c_shared")" \
             "$musl_ld $soname libc.so " &&
-          run_tests "$triple C11 shared" "$runner" "$bin/test_api_c_shared"
-        build "$triple: test_diagnose (C11, musl-gcc, shared library)" musl-gcc -std=c11 "${warnings[@]}" \
+          run_tests "$triple C11 shared" "$dyn_runner" "$bin/test_api_c_shared"
+        build "$triple: test_diagnose (C11, musl-gcc, shared library)" "$dyn_cc" -std=c11 "${warnings[@]}" \
           tests/c/test_diagnose.c -L"$dir" -lauthsignal_terminal "$rpath" -o "$bin/test_diagnose_c_shared" &&
-          run_tests "$triple diagnose shared" "$runner" "$bin/test_diagnose_c_shared" 4
+          run_tests "$triple diagnose shared" "$dyn_runner" "$bin/test_diagnose_c_shared" 4
       fi
       ;;
     *)
