@@ -14,6 +14,8 @@
 #                   against the unpacked folder through pkg-config (--define-prefix) and
 #                   through CMake (find_package, the target's cross compiler), shared and
 #                   static, and run against the simulator: under qemu-user for ARM
+#                   (aarch64 musl: static ones with no root, the one linked against the
+#                   musl shared library with target/cross/sysroot-arm64-musl as its root)
 #   Windows         the DLL, its import libraries, the .def, the static library, pkg-config
 #                   and CMake files are there; the stripped DLL and tool each name their
 #                   .debug file (.gnu_debuglink, its CRC checked) and the .debug holds the
@@ -72,7 +74,17 @@ runner_of() {
   case "$1" in
     aarch64-unknown-linux-gnu) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
     armv7-unknown-linux-gnueabihf) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
+    aarch64-unknown-linux-musl) echo "qemu-aarch64" ;; # statically linked: no root
     *) echo "" ;;
+  esac
+}
+# musl's shared library: the C compiler linking against it dynamically, and how programs so
+# linked run (aarch64: arm64's musl from scripts/install-deps.sh cross-musl-arm64 as root).
+musl_dyn_cc_of() { case "$1" in x86_64-*) echo musl-gcc ;; *) gcc_of "$1" ;; esac; }
+musl_dyn_runner_of() {
+  case "$1" in
+    aarch64-unknown-linux-musl) echo "qemu-aarch64 -L $here/target/cross/sysroot-arm64-musl" ;;
+    *) runner_of "$1" ;;
   esac
 }
 cmake_processor_of() { case "$1" in aarch64-*) echo aarch64 ;; armv7-*) echo armv7l ;; *) echo x86_64 ;; esac; }
@@ -80,11 +92,13 @@ cmake_processor_of() { case "$1" in aarch64-*) echo aarch64 ;; armv7-*) echo arm
 # Every program built from an archive, run against the simulator: a payment that
 # completes (exit 0) and reports this version.
 run_examples() {
-  local b out
+  local b out run
   for b in "$bin"/*; do
     out=$bin/../run-$(basename "$b").log
+    run=$runner
+    case "$target:$(basename "$b")" in *-musl:*_shared) run=$dyn_runner ;; esac
     # shellcheck disable=SC2086 # the runner is a command line
-    if $runner "$b" tid_release_test_0001+polls=0 1250 USD order-release >"$out" 2>&1 &&
+    if $run "$b" tid_release_test_0001+polls=0 1250 USD order-release >"$out" 2>&1 &&
       grep -q "^libauthsignal_terminal $version" "$out"; then
       echo "ok - run $(basename "$b") [$target]: exit 0, as_version() $version"
     else
@@ -160,7 +174,7 @@ test_linux() {
         $cflags $("${pc[@]}" --static --libs authsignal_terminal) -L"$here/target/cross/unwind/$target" \
         -o "$bin/pc_c_static"
       if [ "$musl_shared" = yes ]; then
-        check "$target: pkg-config: C11 example, shared (musl-gcc, dynamically linked)" musl-gcc -std=c11 \
+        check "$target: pkg-config: C11 example, shared (musl-gcc, dynamically linked)" "$(musl_dyn_cc_of "$target")" -std=c11 \
           "${warn[@]}" examples/c/pos_demo.c $cflags $libs -Wl,-rpath,"$lib" -o "$bin/pc_c_shared"
       fi
       ;;
@@ -188,7 +202,9 @@ test_linux() {
     for f in "$build"/pos_demo_*; do [ -x "$f" ] && cp "$f" "$bin/cmake_$(basename "$f")"; done
   fi
 
-  export bin version target runner
+  local dyn_runner
+  dyn_runner=$(musl_dyn_runner_of "$target")
+  export bin version target runner dyn_runner
   export -f run_examples
   run_counted "$target: the examples ran" "" "$work/$target/run.log" \
     scripts/with-simulator.sh bash -c '
