@@ -23,7 +23,8 @@
 # SONAME as on x86_64 and a link named by it (on musl only with CROSS_MUSL_SHARED=yes, as
 # make cross sets: a second build, see musl_shared), the static library
 # libauthsignal_terminal.a, the tool authsignal-terminal (statically linked on musl:
-# static-pie), and native-static-libs, the system
+# static-pie on x86_64, a plain static executable on aarch64, as rustc's targets ask),
+# and native-static-libs, the system
 # libraries the static library needs (rustc's --print native-static-libs for the target).
 #
 # How: the same as scripts/windows.sh. Debian's rustc-web ships the standard library's
