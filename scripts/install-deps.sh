@@ -23,9 +23,19 @@
 #   scripts/install-deps.sh cross    the Linux cross builds and their tests: Debian's rustc-web
 #                                    (as for windows), the aarch64 and armhf cross compilers
 #                                    (C and C++, with their C libraries), musl-tools (musl-gcc),
+#                                    musl (its dynamic linker, /lib/ld-musl-x86_64.so.1),
 #                                    LLVM's libunwind (std's unwinder on musl), qemu-user (the
 #                                    ARM programs run under qemu-aarch64 and qemu-arm) and
 #                                    python3 (scripts/sbom.py, for the release archives)
+#   scripts/install-deps.sh cross-musl-arm64
+#                                    what aarch64-unknown-linux-musl needs besides `cross`: musl
+#                                    and LLVM's libunwind built for arm64 (musl-dev:arm64,
+#                                    musl:arm64, libunwind-14-dev:arm64), NOT installed: with
+#                                    arm64 added as a foreign dpkg architecture (its package
+#                                    lists only), apt-get download fetches them into
+#                                    target/cross/debs-arm64 and dpkg-deb -x unpacks them into
+#                                    target/cross/sysroot-arm64-musl (scripts/cross.sh). The
+#                                    system's amd64 libunwind-14-dev (same path) stays.
 #   scripts/install-deps.sh deb      dpkg-deb and lintian (scripts/deb.sh, tests/deb/run.sh)
 set -euo pipefail
 
@@ -107,18 +117,62 @@ case "${1:-}" in
     need arm-linux-gnueabihf-gcc gcc-arm-linux-gnueabihf
     need arm-linux-gnueabihf-g++ g++-arm-linux-gnueabihf
     need musl-gcc musl-tools
+    # musl's dynamic linker: programs linked against musl's shared library run here.
+    [ -e /lib/ld-musl-x86_64.so.1 ] || missing+=(musl)
     # LLVM's libunwind, std's unwinder on musl (scripts/cross.sh, musl_unwind).
     [ -f /usr/lib/llvm-14/lib/libunwind.a ] || missing+=(libunwind-14-dev)
     need qemu-aarch64 qemu-user
     need readelf binutils
     need python3 python3          # scripts/sbom.py (release bundles)
     ;;
+  cross-musl-arm64)
+    root=$(cd "$(dirname "$0")/.." && pwd)
+    debs=$root/target/cross/debs-arm64 sysroot=$root/target/cross/sysroot-arm64-musl
+    pkgs=(musl-dev musl libunwind-14-dev)
+    [ -f "$sysroot/usr/lib/aarch64-linux-musl/musl-gcc.specs" ] &&
+      [ -f "$sysroot/usr/lib/aarch64-linux-musl/libc.so" ] &&
+      [ -f "$sysroot/usr/lib/llvm-14/lib/libunwind.a" ] && exit 0
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    apt() { DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 "$@"; }
+    if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
+      ! apt-cache policy musl-dev:arm64 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      # Only arm64's package lists: nothing arm64 is installed.
+      dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+      for attempt in 1 2 3 4; do
+        apt update -qq && break
+        echo "install-deps: apt-get update failed (attempt $attempt of 4)" >&2
+        [ "$attempt" -eq 4 ] || sleep $((attempt * 20))
+      done
+    fi
+    rm -rf "$debs" "$sysroot"
+    mkdir -p "$debs"
+    echo "downloading (not installing): ${pkgs[*]/%/:arm64} into $debs"
+    for attempt in 1 2 3; do
+      (cd "$debs" && apt-get download -qq "${pkgs[@]/%/:arm64}" 2>&1 | { grep -v 'unsandboxed' >&2 || true; }) && break
+      [ "$attempt" -lt 3 ] || exit 100
+      sleep $((attempt * 20))
+    done
+    for pkg in "${pkgs[@]}"; do
+      # The .deb is the one apt resolves (its candidate version), for arm64.
+      want=$(apt-cache policy "$pkg:arm64" | sed -n 's/^ *Candidate: //p')
+      deb=$(ls "$debs/${pkg}_"*_arm64.deb)
+      got=$(dpkg-deb -f "$deb" Version)
+      [ "$got" = "$want" ] && [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] ||
+        { echo "$deb: version $got, apt's candidate is $want" >&2; exit 1; }
+      dpkg-deb -x "$deb" "$sysroot"
+    done
+    # Debian's /lib is /usr/lib (merged /usr); musl:arm64 puts libc.so (also its dynamic
+    # linker, /lib/ld-musl-aarch64.so.1, a relative link) in /lib/aarch64-linux-musl.
+    cp -a "$sysroot/lib/aarch64-linux-musl/." "$sysroot/usr/lib/aarch64-linux-musl/"
+    exit 0
+    ;;
   deb)
     need dpkg-deb dpkg
     need lintian lintian
     ;;
   *)
-    echo "usage: $0 c|csharp|coreclr|node|java|bench|windows|cross|deb" >&2
+    echo "usage: $0 c|csharp|coreclr|node|java|bench|windows|cross|cross-musl-arm64|deb" >&2
     exit 2
     ;;
 esac

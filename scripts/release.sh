@@ -12,16 +12,18 @@
 # Each archive holds one folder, authsignal_terminal-<version>-<target>/, with
 #   include/            the C header and the C++17 wrapper
 #   lib/                Linux: the shared library (with its SONAME link and the link for
-#                       -l; not on musl, whose Rust targets link statically), the static
+#                       -l; on musl only when make cross built it: CROSS_MUSL_SHARED), the static
 #                       library; Windows: the import libraries (MinGW .dll.a, MSVC .lib),
 #                       the .def and the MinGW static library; lib/pkgconfig and lib/cmake
 #                       for both, all written by scripts/install.sh (PREFIX=/usr/local,
 #                       through DESTDIR), as `make install` does
 #   bin/                the tool authsignal-terminal (Windows: on x64 and win7-x86 builds
 #                       only, as scripts/windows.sh builds it), and the DLL on Windows
-#   *.debug             Linux: the shared library's and the tool's symbols, split off with
+#   *.debug             the shared library's (DLL's) and the tool's symbols, split off with
 #                       objcopy --only-keep-debug beside the stripped files, which name them
-#                       (--add-gnu-debuglink); the static library is shipped with --strip-debug
+#                       (--add-gnu-debuglink): here for Linux, by scripts/windows.sh for
+#                       Windows (MinGW-w64's objcopy); static libraries are shipped with
+#                       --strip-debug
 #   LICENSE             this project's licence
 #   licenses/           every bundled crate's licence files and an index (scripts/sbom.py)
 #   sbom.cdx.json       the CycloneDX SBOM of the crates in this build (scripts/sbom.py)
@@ -138,6 +140,14 @@ stage_windows() {
   mv "$stage/usr/local" "$dir"
   rm -rf "$stage"
   install -m 0644 "$src/authsignal_terminal.lib" "$src/authsignal_terminal.def" "$dir/lib/"
+  # The symbols scripts/windows.sh split off, beside the stripped files that name them.
+  local f
+  for f in authsignal_terminal.dll authsignal-terminal.exe; do
+    if [ -f "$src/$f" ]; then
+      [ -f "$src/$f.debug" ] || { echo "$src/$f.debug missing: run make windows" >&2; return 1; }
+      install -m 0644 "$src/$f.debug" "$dir/bin/"
+    fi
+  done
 }
 
 pack() {

@@ -9,7 +9,8 @@
 #   win7-x64     x86_64-win7-windows-gnu  (the x64 one)         Windows 7 / Server 2008 R2 and later
 #   win7-x86     i686-win7-windows-gnu    cdecl                 Windows 7 / POSReady 7 and later
 #
-# Each folder holds authsignal_terminal.dll (stripped), its import library for MinGW
+# Each folder holds authsignal_terminal.dll (stripped; its symbols split off into
+# authsignal_terminal.dll.debug, which it names: split_debug below), its import library for MinGW
 # (libauthsignal_terminal.dll.a) and for MSVC (authsignal_terminal.lib, llvm-dlltool), the
 # static library (libauthsignal_terminal.a), authsignal_terminal.def (the exports) and the
 # headers. The DLLs import only Windows system DLLs: no MinGW runtime DLL to ship.
@@ -104,6 +105,19 @@ rtstartup() {
   echo "$dir"
 }
 
+# split_debug MINGW BUILT DEST: DEST stripped, its symbols (and any DWARF) in DEST.debug
+# beside it, which DEST names in a .gnu_debuglink section (name and CRC), as
+# scripts/release.sh does for Linux: gdb and MinGW's addr2line find them; Windows loaders
+# ignore the section.
+split_debug() {
+  local mingw=$1 built=$2 dest=$3 name
+  name=$(basename "$dest")
+  "$mingw-objcopy" --only-keep-debug "$built" "$dest.debug"
+  chmod 0644 "$dest.debug"
+  "$mingw-strip" --strip-unneeded -o "$dest" "$built"
+  (cd "$(dirname "$dest")" && "$mingw-objcopy" --add-gnu-debuglink="$name.debug" "$name")
+}
+
 build_one() {
   local name=$1 triple arch manifest=$root/Cargo.toml lib=authsignal_terminal
   triple=$(triple_of "$name")
@@ -129,7 +143,7 @@ build_one() {
   rm -rf "$dest"
   mkdir -p "$dest/include"
   cp "$root"/include/authsignal_terminal.h "$root"/include/authsignal_terminal.hpp "$dest/include/"
-  "$mingw-strip" --strip-unneeded -o "$dest/authsignal_terminal.dll" "$built/$lib.dll"
+  split_debug "$mingw" "$built/$lib.dll" "$dest/authsignal_terminal.dll"
   "$mingw-strip" --strip-debug -o "$dest/libauthsignal_terminal.a" "$built/lib$lib.a"
 
   # The .def lists the DLL's exports as the DLL has them. The import libraries are made
@@ -167,7 +181,7 @@ build_one() {
       "CC_${triple//-/_}=$mingw-gcc" "AR_${triple//-/_}=$mingw-ar" \
       "$cargo" build --release --locked --manifest-path "$manifest" -p authsignal-terminal-cli \
       --bin authsignal-terminal --target "$triple" -Zbuild-std=std,panic_unwind
-    "$mingw-strip" --strip-unneeded -o "$dest/authsignal-terminal.exe" "$built/authsignal-terminal.exe"
+    split_debug "$mingw" "$built/authsignal-terminal.exe" "$dest/authsignal-terminal.exe"
   fi
   ls -l "$dest" | awk 'NR > 1 && $NF != "include" { printf "   %9d  %s\n", $5, $NF }'
 }

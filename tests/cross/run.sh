@@ -11,10 +11,16 @@
 #                  tests/cpp/test_wrapper.cpp (shared and static) and tests/c/test_diagnose.c
 #   *-musl         the tool is statically linked (no interpreter, nothing NEEDED);
 #                  tests/c/test_api.c and tests/c/test_diagnose.c (C11) against the static
-#                  library, linked statically (Debian has no C++ library for musl)
+#                  library, linked statically (Debian has no C++ library for musl); when
+#                  the shared library is built (CROSS_MUSL_SHARED=yes: make cross), its
+#                  SONAME and exports, that it needs only musl's libc.so, and the same
+#                  two programs built with musl-gcc (aarch64: scripts/cross.sh's wrapper)
+#                  against it, dynamically linked
 #
 # ARM programs run under qemu-user (qemu-aarch64 / qemu-arm, with the cross C library of
-# Debian's libc6-*-cross as their root for the glibc targets); x86_64-musl ones run on this
+# Debian's libc6-*-cross as their root for the glibc targets; aarch64-musl's static ones
+# with no root, its dynamically linked ones with target/cross/sysroot-arm64-musl, arm64's
+# musl unpacked by scripts/install-deps.sh cross-musl-arm64); x86_64-musl ones run on this
 # machine. Not here: valgrind (not under qemu) and tests/c/test_edges.c (it counts the
 # threads and descriptors of /proc/self, which under qemu are qemu's).
 #
@@ -55,7 +61,22 @@ runner_of() {
   case "$1" in
     aarch64-unknown-linux-gnu) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
     armv7-unknown-linux-gnueabihf) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
+    aarch64-unknown-linux-musl) echo "qemu-aarch64" ;; # statically linked: no root
     *) echo "" ;;
+  esac
+}
+# musl's shared library: the C compiler that links against it dynamically, the dynamic
+# linker's root and how to run those programs.
+musl_dyn_cc_of() {
+  case "$1" in
+    x86_64-unknown-linux-musl) echo musl-gcc ;;
+    *) gcc_of "$1" ;; # without -static, the wrapper links dynamically
+  esac
+}
+musl_dyn_runner_of() {
+  case "$1" in
+    aarch64-unknown-linux-musl) echo "qemu-aarch64 -L $here/$out/sysroot-arm64-musl" ;;
+    *) runner_of "$1" ;;
   esac
 }
 machine_of() {
@@ -112,6 +133,22 @@ cli_checks() {
   fi
 }
 
+# shared_checks TRIPLE SO MACHINE: the shared library's CPU, SONAME and exports.
+shared_checks() {
+  local triple=$1 shared=$2 machine=$3
+  same "$triple: the shared library is for $machine" "$(elf_machine "$shared")" "$machine"
+  same "$triple: the shared library's SONAME" \
+    "$(readelf -d "$shared" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" "$soname"
+  # Defined dynamic symbols, as "type name" (readelf reads any CPU's ELF).
+  readelf --dyn-syms -W "$shared" |
+    awk '$7 != "UND" && $5 == "GLOBAL" && $8 != "" { sub(/@.*/, "", $8); print $4, $8 }' |
+    sort -u >"$tests/exports-$triple.txt"
+  same "$triple: the shared library exports every declared function, and nothing else" \
+    "$(awk '{ print $2 }' "$tests/exports-$triple.txt" | diff "$tests/declared.txt" - | grep '^[<>]' | tr '\n' ' ')" ""
+  same "$triple: every export is a function (no data symbols)" \
+    "$(awk '$1 != "FUNC" { print $2 }' "$tests/exports-$triple.txt" | tr '\n' ' ')" ""
+}
+
 test_target() {
   local triple=$1 dir=$out/$1 cc runner machine
   cc=$(gcc_of "$triple")
@@ -146,20 +183,29 @@ test_target() {
       build "$triple: test_diagnose (C11, static library)" "$cc" -std=c11 -static "${warnings[@]}" \
         tests/c/test_diagnose.c "$static" "${native_libs[@]}" -o "$bin/test_diagnose_c_static" &&
         run_tests "$triple diagnose" "$runner" "$bin/test_diagnose_c_static" 4
+      # The shared library for musl (scripts/cross.sh builds it when CROSS_MUSL_SHARED=yes:
+      # make cross, not make test): programs built with Debian's musl-gcc link it
+      # dynamically and run here under musl's own dynamic linker (/lib/ld-musl-*.so.1).
+      if [ -f "$shared" ] || [ "${CROSS_MUSL_SHARED:-}" = yes ]; then
+        shared_checks "$triple" "$shared" "$machine"
+        same "$triple: the shared library needs only musl's libc.so" "$(needed "$shared")" "libc.so "
+        local musl_ld=/lib/ld-musl-${triple%%-*}.so.1 rpath=-Wl,-rpath,$here/$dir dyn_cc dyn_runner
+        dyn_cc=$(musl_dyn_cc_of "$triple")
+        dyn_runner=$(musl_dyn_runner_of "$triple")
+        build "$triple: test_api (C11, musl-gcc, shared library)" "$dyn_cc" -std=c11 "${warnings[@]}" \
+          tests/c/test_api.c -L"$dir" -lauthsignal_terminal "$rpath" -o "$bin/test_api_c_shared" &&
+          same "$triple: test_api is dynamically linked by $musl_ld against $soname" \
+            "$(readelf -lW "$bin/test_api_c_shared" | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p') $(needed "$bin/test_api_c_shared")" \
+            "$musl_ld $soname libc.so " &&
+          run_tests "$triple C11 shared" "$dyn_runner" "$bin/test_api_c_shared"
+        build "$triple: test_diagnose (C11, musl-gcc, shared library)" "$dyn_cc" -std=c11 "${warnings[@]}" \
+          tests/c/test_diagnose.c -L"$dir" -lauthsignal_terminal "$rpath" -o "$bin/test_diagnose_c_shared" &&
+          run_tests "$triple diagnose shared" "$dyn_runner" "$bin/test_diagnose_c_shared" 4
+      fi
       ;;
     *)
       local cxx=${cc%gcc}g++
-      same "$triple: the shared library is for $machine" "$(elf_machine "$shared")" "$machine"
-      same "$triple: the shared library's SONAME" \
-        "$(readelf -d "$shared" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" "$soname"
-      # Defined dynamic symbols, as "type name" (readelf reads any CPU's ELF).
-      readelf --dyn-syms -W "$shared" |
-        awk '$7 != "UND" && $5 == "GLOBAL" && $8 != "" { sub(/@.*/, "", $8); print $4, $8 }' |
-        sort -u >"$tests/exports-$triple.txt"
-      same "$triple: the shared library exports every declared function, and nothing else" \
-        "$(awk '{ print $2 }' "$tests/exports-$triple.txt" | diff "$tests/declared.txt" - | grep '^[<>]' | tr '\n' ' ')" ""
-      same "$triple: every export is a function (no data symbols)" \
-        "$(awk '$1 != "FUNC" { print $2 }' "$tests/exports-$triple.txt" | tr '\n' ' ')" ""
+      shared_checks "$triple" "$shared" "$machine"
       # The oldest glibc it runs on (README, "Platforms and downloads"): Debian 12's.
       same "$triple: the shared library and the tool need glibc 2.34 at most" \
         "$(readelf -V -W "$shared" "$cli" | grep -o 'GLIBC_2\.[0-9]*' | sort -t. -k2 -n -u |

@@ -14,8 +14,13 @@
 #                   against the unpacked folder through pkg-config (--define-prefix) and
 #                   through CMake (find_package, the target's cross compiler), shared and
 #                   static, and run against the simulator: under qemu-user for ARM
+#                   (aarch64 musl: static ones with no root, the one linked against the
+#                   musl shared library with target/cross/sysroot-arm64-musl as its root)
 #   Windows         the DLL, its import libraries, the .def, the static library, pkg-config
-#                   and CMake files are there; examples/c/pos_demo.c built with MinGW-w64
+#                   and CMake files are there; the stripped DLL and tool each name their
+#                   .debug file (.gnu_debuglink, its CRC checked) and the .debug holds the
+#                   symbols (scripts/windows.sh splits them; tests/windows/run.sh runs these
+#                   same stripped DLLs under Wine); examples/c/pos_demo.c built with MinGW-w64
 #                   through pkg-config imports authsignal_terminal.dll, and the C and C++
 #                   examples build through CMake against the DLL (not run: Wine runs the
 #                   same DLLs in tests/windows/run.sh); for the stdcall build,
@@ -69,7 +74,17 @@ runner_of() {
   case "$1" in
     aarch64-unknown-linux-gnu) echo "qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
     armv7-unknown-linux-gnueabihf) echo "qemu-arm -L /usr/arm-linux-gnueabihf" ;;
+    aarch64-unknown-linux-musl) echo "qemu-aarch64" ;; # statically linked: no root
     *) echo "" ;;
+  esac
+}
+# musl's shared library: the C compiler linking against it dynamically, and how programs so
+# linked run (aarch64: arm64's musl from scripts/install-deps.sh cross-musl-arm64 as root).
+musl_dyn_cc_of() { case "$1" in x86_64-*) echo musl-gcc ;; *) gcc_of "$1" ;; esac; }
+musl_dyn_runner_of() {
+  case "$1" in
+    aarch64-unknown-linux-musl) echo "qemu-aarch64 -L $here/target/cross/sysroot-arm64-musl" ;;
+    *) runner_of "$1" ;;
   esac
 }
 cmake_processor_of() { case "$1" in aarch64-*) echo aarch64 ;; armv7-*) echo armv7l ;; *) echo x86_64 ;; esac; }
@@ -77,11 +92,13 @@ cmake_processor_of() { case "$1" in aarch64-*) echo aarch64 ;; armv7-*) echo arm
 # Every program built from an archive, run against the simulator: a payment that
 # completes (exit 0) and reports this version.
 run_examples() {
-  local b out
+  local b out run
   for b in "$bin"/*; do
     out=$bin/../run-$(basename "$b").log
+    run=$runner
+    case "$target:$(basename "$b")" in *-musl:*_shared) run=$dyn_runner ;; esac
     # shellcheck disable=SC2086 # the runner is a command line
-    if $runner "$b" tid_release_test_0001+polls=0 1250 USD order-release >"$out" 2>&1 &&
+    if $run "$b" tid_release_test_0001+polls=0 1250 USD order-release >"$out" 2>&1 &&
       grep -q "^libauthsignal_terminal $version" "$out"; then
       echo "ok - run $(basename "$b") [$target]: exit 0, as_version() $version"
     else
@@ -118,6 +135,18 @@ test_linux() {
   else
     echo "#   $target: statically linked tool $(stat -c %s "$dir/bin/authsignal-terminal") bytes"
   fi
+  # musl's shared library is in the archive when make cross built it (CROSS_MUSL_SHARED;
+  # make test's musl build has none): then a C program built with musl-gcc against it.
+  local musl_shared=no
+  case "$target" in *-musl) [ ! -f "$real" ] || musl_shared=yes ;; esac
+  if [ "$musl_shared" = yes ]; then
+    same "$target: the shared library's links" \
+      "$(readlink "$lib/libauthsignal_terminal.so") $(readlink "$lib/libauthsignal_terminal.so.$abi")" \
+      "libauthsignal_terminal.so.$abi libauthsignal_terminal.so.$version"
+    stripped+=("$real")
+    echo "#   $target: stripped shared library $(stat -c %s "$real") bytes"
+    if [ "$(stat -c %s "$real")" -le "$budget" ]; then pass "$target: the stripped shared library fits 4 MiB"; else fail "$target: the stripped shared library fits 4 MiB"; fi
+  fi
   local f
   for f in "${stripped[@]}"; do
     same "$target: $(basename "$f") is stripped and names its .debug file" \
@@ -144,6 +173,10 @@ test_linux() {
       check "$target: pkg-config: C11 example, static" "$cc" -static -std=c11 "${warn[@]}" examples/c/pos_demo.c \
         $cflags $("${pc[@]}" --static --libs authsignal_terminal) -L"$here/target/cross/unwind/$target" \
         -o "$bin/pc_c_static"
+      if [ "$musl_shared" = yes ]; then
+        check "$target: pkg-config: C11 example, shared (musl-gcc, dynamically linked)" "$(musl_dyn_cc_of "$target")" -std=c11 \
+          "${warn[@]}" examples/c/pos_demo.c $cflags $libs -Wl,-rpath,"$lib" -o "$bin/pc_c_shared"
+      fi
       ;;
     *)
       check "$target: pkg-config: C11 example, shared" "$cc" -std=c11 "${warn[@]}" examples/c/pos_demo.c \
@@ -169,7 +202,9 @@ test_linux() {
     for f in "$build"/pos_demo_*; do [ -x "$f" ] && cp "$f" "$bin/cmake_$(basename "$f")"; done
   fi
 
-  export bin version target runner
+  local dyn_runner
+  dyn_runner=$(musl_dyn_runner_of "$target")
+  export bin version target runner dyn_runner
   export -f run_examples
   run_counted "$target: the examples ran" "" "$work/$target/run.log" \
     scripts/with-simulator.sh bash -c '
@@ -180,6 +215,27 @@ test_linux() {
     "authsignal-terminal $version"
 }
 
+# pe_debuglink BINUTILS FILE: the file name FILE's .gnu_debuglink section holds, and
+# "crc-ok" when the file of that name beside FILE has the CRC-32 the section records.
+pe_debuglink() {
+  local tmp
+  tmp=$(mktemp -d)
+  if "${1}objcopy" --dump-section .gnu_debuglink="$tmp/link" "$2" "$tmp/copy" 2>/dev/null; then
+    python3 - "$tmp/link" "$(dirname "$2")" <<'EOF_PY'
+import os, struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+name = data.split(b"\0", 1)[0].decode()
+(crc,) = struct.unpack_from("<I", data, (len(name) + 4) & ~3)
+path = os.path.join(sys.argv[2], name)
+ok = os.path.isfile(path) and zlib.crc32(open(path, "rb").read()) == crc
+print(name, "crc-ok" if ok else "crc-mismatch")
+EOF_PY
+  else
+    echo "no .gnu_debuglink"
+  fi
+  rm -rf "$tmp"
+}
+
 test_windows() {
   local target=$1 dir=$2 arch=x86_64 bits=64
   case "$target" in i686-*) arch=i686 bits=32 ;; esac
@@ -188,6 +244,33 @@ test_windows() {
     lib/cmake/authsignal_terminal/authsignal_terminalConfig.cmake; do
     [ -f "$dir/$f" ] && pass "$target: $f" || fail "$target: $f"
   done
+  # The split debug symbols (scripts/windows.sh): each stripped binary names its .debug file
+  # in .gnu_debuglink with the CRC of that file (what gdb checks), and the .debug file holds
+  # the symbols (an exported function among them) that the stripped one no longer has.
+  local f tools=$arch-w64-mingw32-
+  for f in "$dir/bin/authsignal_terminal.dll" "$dir/bin/authsignal-terminal.exe"; do
+    [ -f "$f" ] || continue
+    [ -f "$f.debug" ] && pass "$target: bin/$(basename "$f").debug" || fail "$target: bin/$(basename "$f").debug"
+    same "$target: $(basename "$f") names its .debug file (.gnu_debuglink, CRC matching)" \
+      "$(pe_debuglink "$tools" "$f")" "$(basename "$f").debug crc-ok"
+    same "$target: $(basename "$f") has no DWARF" "$("${tools}objdump" -h "$f" | grep -c ' \.debug_')" "0"
+    local kept left
+    kept=$("${tools}objdump" -t "$f.debug" 2>/dev/null | grep -c '(scl')
+    left=$("${tools}objdump" -t "$f" 2>/dev/null | grep -c '(scl')
+    echo "#   $target: $(basename "$f"): $left symbols left, $kept in the .debug file"
+    if [ "$kept" -gt 1000 ] && [ "$left" -lt $((kept / 10)) ]; then
+      pass "$target: $(basename "$f").debug holds the symbol table the stripped file lacks"
+    else
+      fail "$target: $(basename "$f").debug holds the symbol table the stripped file lacks"
+    fi
+  done
+  # (x86: _as_version; the stdcall build has both _as_version@0 and its undecorated alias.)
+  if "${tools}objdump" -t "$dir/bin/authsignal_terminal.dll.debug" 2>/dev/null | grep -E ' _?as_version(@0)?$' >/dev/null; then
+    pass "$target: the .debug file has the symbol of an exported function (as_version)"
+  else
+    fail "$target: the .debug file has the symbol of an exported function (as_version)"
+  fi
+
   local out=$work/$target cc=$arch-w64-mingw32-gcc cxx=$arch-w64-mingw32-g++ cflags libs
   mkdir -p "$out/bin"
   export PKG_CONFIG_PATH=$dir/lib/pkgconfig

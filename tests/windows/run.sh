@@ -2,7 +2,9 @@
 # The Windows builds (scripts/windows.sh, in target/windows/<name>/) checked, and run under
 # Wine 8 against the simulator, which runs natively on loopback:
 #
-#   every build   its export table is exactly the header's functions; it imports only
+#   every build   the DLL is the stripped one naming its .debug file (so everything below
+#                 runs the DLL as the release archives ship it); its export table is
+#                 exactly the header's functions; it imports only
 #                 Windows system DLLs; the Windows 7 builds (win7-*, x86-stdcall) import
 #                 no function that Windows 7 lacks (checked against MinGW-w64's headers
 #                 with _WIN32_WINNT at Windows 7) and load with bcryptprimitives.dll
@@ -124,6 +126,11 @@ check_build() {
     "$("$(arch_of "$name")-w64-mingw32-objdump" -p "$dll" |
       awk '/^\[Ordinal\/Name Pointer\] Table/ { on = 1; next } on && NF == 0 { on = 0 } on { print $NF }' | sort | tr '\n' ' ')" \
     "$(header_functions | tr '\n' ' ')"
+  # The DLL run below is the stripped one of the release archives, with its .gnu_debuglink
+  # section (scripts/windows.sh): the programs here load exactly that file.
+  same "$name: the DLL is stripped and names authsignal_terminal.dll.debug (.gnu_debuglink)" \
+    "$("$(arch_of "$name")-w64-mingw32-objdump" -h "$dll" | grep -c ' \.gnu_debuglink ') $(
+      "$(arch_of "$name")-w64-mingw32-objdump" -h "$dll" | grep -c ' \.debug_')" "1 0"
   local system="kernel32.dll ntdll.dll advapi32.dll ws2_32.dll bcrypt.dll userenv.dll crypt32.dll ncrypt.dll msvcrt.dll secur32.dll"
   case "$name" in
     win7-* | x86-stdcall) ;;
