@@ -3,8 +3,9 @@
 //! it fails (see `wire.rs`). Policy (what to retry, what an answer means) lives in
 //! `client.rs`; this file only moves bytes.
 //!
-//! A connection is made by ureq's connectors (the proxy's CONNECT tunnel, TCP, rustls),
-//! wrapped by `wire.rs`'s taps, and kept alive in this client's own pool; the exchange on
+//! A connection is made by one connector chain (ureq's CONNECT-proxy and TCP connectors,
+//! the TLS connector of `tls.rs`), wrapped by `wire.rs`'s taps, and kept alive in this
+//! client's own pool; the exchange on
 //! it is `http1.rs`'s: the request in one write, the answer read by its framing. ureq's
 //! agent is not used: its per-request machinery (an `http::Request` built and analysed,
 //! the head formatted, the answer made an `http::Response`, timings at every step) cost
@@ -616,9 +617,9 @@ fn proxy_variable() -> &'static str {
     .unwrap_or("the environment")
 }
 
-/// The proxy the agent is given (see [`proxy_choice`]). One exempted by `NO_PROXY` is
-/// still given: ureq skips it for the exempted hosts. A SOCKS proxy is left out, with a
-/// log line.
+/// The proxy the connections go through (see [`proxy_choice`]). One exempted by `NO_PROXY`
+/// is still given: the transport and the CONNECT connector skip it for the exempted hosts.
+/// A SOCKS proxy is left out, with a log line.
 pub(crate) fn choose_proxy(options: &ClientOptions) -> Result<Option<ureq::Proxy>, Error> {
     let Some(choice) = proxy_choice(options)? else {
         return Ok(None);

@@ -434,7 +434,7 @@ impl fmt::Debug for SocketTap {
 /// so the CONNECT line never counts as the request.
 #[derive(Debug)]
 pub(crate) struct RequestTapConnector {
-    /// Whether the agent's requests go through a proxy.
+    /// Whether the client's requests go through a proxy.
     pub proxied: bool,
 }
 
