@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-300}}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(answer_create answer_get error_body amount)
+[ ${#targets[@]} -gt 0 ] || targets=(answer_create answer_get error_body amount http_answer)
 triple=x86_64-unknown-linux-gnu
 out=target/fuzz
 bin=$out/$triple/release

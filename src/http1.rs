@@ -278,6 +278,10 @@ fn parse_head(input: &[u8], want_date: bool) -> Result<Option<Head>, ureq::Error
         return Err(ureq::Error::LargeResponseHeader(len, MAX_HEAD_BYTES));
     }
     let status = response.code.unwrap_or(0);
+    if status < 100 {
+        // Three digits, but no status HTTP knows (a fuzzer found "002").
+        return Err(HttpError::HttpParseFail(format!("status code {status:03}")).into());
+    }
     let mut keep_alive = response.version == Some(1);
     let mut length: Option<usize> = None;
     let mut chunked = false;
@@ -518,6 +522,7 @@ mod tests {
             "HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n",
             "HTTP/1.1 200 OK\r\ncontent-length: 1x\r\n\r\n",
             "NOT HTTP\r\n\r\n",
+            "HTTP/1.1 002 OK\r\ncontent-length: 0\r\n\r\n",
         ] {
             let e = parse_head(text.as_bytes(), false).err().unwrap();
             assert!(matches!(e, ureq::Error::Protocol(_)), "{text}: {e:?}");
